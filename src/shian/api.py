@@ -1,0 +1,43 @@
+"""The one NinjaAPI: every app's router under /api/, shared error handling."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+
+from shian.core.api import router as core_router
+from shian.registry.api import router as registry_router
+from shian.registry.services import ConflictError
+
+api = NinjaAPI(
+    title="ShiAn API",
+    version="1",
+    description="ShiAn (食安) food-safety governance platform. Authenticate with `POST /api/auth/token`, then send "
+    "`Authorization: Bearer <token>`. Every endpoint only sees the caller's scope.",
+    urls_namespace="api",
+)
+api.add_router("/", core_router)
+api.add_router("/", registry_router)
+
+
+def _validation_detail(exc: ValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", field], "msg": msg, "type": "value_error"}
+            for field, msgs in exc.message_dict.items()
+            for msg in msgs
+        ]
+    return [{"loc": ["body"], "msg": msg, "type": "value_error"} for msg in exc.messages]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return api.create_response(request, {"detail": _validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request, exc: ConflictError):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)

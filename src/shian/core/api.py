@@ -1,0 +1,101 @@
+"""Core API: authentication (bearer tokens), the caller's identity, regions, KPIs."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, django_auth
+
+from . import kpis, services
+from .selectors import regions_for_user
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = services.api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+# every endpoint accepts a bearer token, or the browser session (with CSRF) for the docs page
+AUTH = [TokenAuth(), django_auth]
+
+router = Router(tags=["core"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: dt.datetime
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    role: str
+    region_id: int | None
+    region_name: str | None
+    business_id: int | None
+
+
+class RegionOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: int
+    parent_id: int | None
+
+
+class TileOut(Schema):
+    key: str
+    label: str
+    value: float | int | str
+    unit: str
+    hint: str
+
+
+@router.post("/auth/token", response={200: TokenOut, 401: dict}, auth=None, summary="Issue an API token")
+def token_issue(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token (shown once; send it as
+    ``Authorization: Bearer <token>``). The same lockout as the login page applies."""
+    user, error = services.login_attempt(request=request, username=payload.username, password=payload.password)
+    if user is None:
+        raise HttpError(401, error)
+    token, key = services.api_token_create(user=user, name=payload.name or "api")
+    return {"token": key, "expires_at": token.expires_at}
+
+
+@router.get("/me", response=MeOut, auth=AUTH)
+def me(request):
+    u = request.user
+    return {
+        "id": u.pk,
+        "username": u.username,
+        "role": u.role,
+        "region_id": u.region_id,
+        "region_name": u.region.name if u.region_id else None,
+        "business_id": u.business_id,
+    }
+
+
+@router.get("/regions", response=list[RegionOut], auth=AUTH)
+def regions(request, level: int | None = None):
+    qs = regions_for_user(request.user)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return list(qs)
+
+
+@router.get("/kpis", response=list[TileOut], auth=AUTH, summary="Dashboard KPI tiles for the caller's scope")
+def kpi_tiles(request):
+    tiles, _charts = kpis.collect(request.user)
+    return [
+        {"key": t.key, "label": str(t.label), "value": t.value, "unit": str(t.unit), "hint": str(t.hint)} for t in tiles
+    ]

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.IntegerChoices):
+    CITY = 1, _("City")
+    DISTRICT = 2, _("District/county")
+    STREET = 3, _("Street/town")
+    GRID = 4, _("Community grid")
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("City administrator")
+    DISTRICT_REGULATOR = "district_regulator", _("District regulator")
+    STREET_OFFICER = "street_officer", _("Street/grid officer")
+    INSPECTOR = "inspector", _("Inspector")
+    BUSINESS_STAFF = "business_staff", _("Business food-safety staff")
+    CANTEEN_MANAGER = "canteen_manager", _("School/canteen manager")
+    LABORATORY = "laboratory", _("Laboratory")
+    INSURER = "insurer", _("Insurer")
+    PUBLIC = "public", _("Public")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    TRANSITION = "transition", _("State change")
+    IMPORT = "import", _("Imported")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    DENIED = "denied", _("Access denied")

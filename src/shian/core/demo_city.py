@@ -1,0 +1,163 @@
+"""Demo step: Ningbo's region tree and one regional login per role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+
+from .choices import RegionLevel, Role
+from .demo import DemoContext
+from .models import Region, User
+
+DEMO_PASSWORD = "shian-demo-2026"  # noqa: S105 - printed demo password, demo databases only
+
+CITY = ("330200", "宁波市")
+DISTRICTS = [
+    ("330203", "海曙区"),
+    ("330205", "江北区"),
+    ("330206", "北仑区"),
+    ("330211", "镇海区"),
+    ("330212", "鄞州区"),
+    ("330213", "奉化区"),
+    ("330281", "余姚市"),
+    ("330282", "慈溪市"),
+    ("330226", "宁海县"),
+    ("330225", "象山县"),
+]
+# generated street/town names (plausible, not an official list)
+STREET_STEMS = [
+    "南门",
+    "江厦",
+    "西门",
+    "月湖",
+    "鼓楼",
+    "白云",
+    "段塘",
+    "望春",
+    "石碶",
+    "高桥",
+    "集士港",
+    "古林",
+    "洞桥",
+    "鄞江",
+    "章水",
+    "横街",
+    "龙观",
+    "中马",
+    "白沙",
+    "孔浦",
+    "文教",
+    "甬江",
+    "庄桥",
+    "洪塘",
+    "慈城",
+    "新碶",
+    "小港",
+    "大碶",
+    "霞浦",
+    "柴桥",
+    "春晓",
+    "梅山",
+    "招宝山",
+    "蛟川",
+    "骆驼",
+    "庄市",
+    "九龙湖",
+    "澥浦",
+    "钟公庙",
+    "首南",
+    "下应",
+    "东柳",
+    "百丈",
+    "东胜",
+    "明楼",
+    "福明",
+    "潘火",
+    "锦屏",
+    "岳林",
+    "江口",
+    "西坞",
+    "萧王庙",
+    "溪口",
+    "尚田",
+    "莼湖",
+    "凤山",
+    "兰江",
+    "梨洲",
+    "阳明",
+    "朗霞",
+    "马渚",
+    "泗门",
+    "浒山",
+    "白沙路",
+    "坎墩",
+    "宗汉",
+    "古塘",
+    "周巷",
+    "观海卫",
+    "跃龙",
+    "桃源",
+    "梅林",
+    "桥头胡",
+    "西店",
+    "丹东",
+    "丹西",
+    "爵溪",
+    "石浦",
+    "西周",
+    "贤庠",
+]
+GRIDS_PER_STREET = 3
+
+
+def generate_regions(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    city = Region.objects.create(code=CITY[0], name=CITY[1], level=RegionLevel.CITY)
+    stems = STREET_STEMS[:]
+    rng.shuffle(stems)
+    districts, streets, grids = [], [], []
+    for code, name in DISTRICTS:
+        districts.append(Region.objects.create(code=code, name=name, level=RegionLevel.DISTRICT, parent=city))
+    per = len(stems) // len(districts)
+    for i, district in enumerate(districts):
+        for j, stem in enumerate(stems[i * per : (i + 1) * per], start=1):
+            suffix = "街道" if district.name.endswith("区") and j <= per // 2 + 1 else "镇"
+            street = Region(
+                code=f"{district.code}{j:03d}", name=f"{stem}{suffix}", level=RegionLevel.STREET, parent=district
+            )
+            street.path = f"{district.path}{street.code}/"
+            streets.append(street)
+    Region.objects.bulk_create(streets)
+    streets = list(Region.objects.filter(level=RegionLevel.STREET).select_related("parent"))
+    for street in streets:
+        for k in range(1, GRIDS_PER_STREET + 1):
+            grid = Region(
+                code=f"{street.code}{k:03d}", name=f"{street.name}第{k}网格", level=RegionLevel.GRID, parent=street
+            )
+            grid.path = f"{street.path}{grid.code}/"
+            grids.append(grid)
+    Region.objects.bulk_create(grids)
+    ctx.data["city"] = city
+    ctx.data["districts"] = districts
+    ctx.data["grids"] = list(Region.objects.filter(level=RegionLevel.GRID).select_related("parent__parent"))
+
+
+def generate_regional_accounts(ctx: DemoContext) -> None:
+    city = ctx.data["city"]
+    haishu = Region.objects.get(code="330203")
+    street = Region.objects.filter(parent=haishu).order_by("code").first()
+    accounts = [
+        ("admin", Role.CITY_ADMIN, city, "王", "局长"),
+        ("haishu", Role.DISTRICT_REGULATOR, haishu, "陈", "科长"),
+        ("jiangbei", Role.DISTRICT_REGULATOR, Region.objects.get(code="330205"), "赵", "科长"),
+        ("street", Role.STREET_OFFICER, street, "刘", "所长"),
+        ("inspector", Role.INSPECTOR, haishu, "周", "执法员"),
+        ("lab", Role.LABORATORY, city, "吴", "检验员"),
+        ("insurer", Role.INSURER, city, "郑", "理赔员"),
+        ("public", Role.PUBLIC, None, "孙", "市民"),
+    ]
+    hashed = make_password(DEMO_PASSWORD)  # hash once: every demo login shares the password
+    ctx.data["demo_password_hash"] = hashed
+    for username, role, region, last, first in accounts:
+        User.objects.create(
+            username=username, role=role, region=region, last_name=last, first_name=first, password=hashed
+        )

@@ -1,0 +1,72 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from shian.core import demo
+from shian.core.models import Region
+
+
+class Command(BaseCommand):
+    help = "Generate the demo city (deterministic). Skips if the database already has regions."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", default="small", choices=sorted(demo.SIZES, key=demo.SIZES.get))
+        parser.add_argument("--businesses", type=int, help="exact number of businesses (overrides --size)")
+        parser.add_argument("--seed", type=int, default=20261129)
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, size, businesses, seed, no_progress, **options):
+        if Region.objects.exists():
+            self.stdout.write("The database already holds a city; nothing generated (use `shian demo --reset`).")
+            self.stdout.write(format_logins(current_logins()))
+            return
+        count = businesses or demo.SIZES[size]
+        bars = {}
+
+        def progress(label, done, total):
+            if no_progress:
+                return
+            from tqdm import tqdm
+
+            bar = bars.get(label) or bars.setdefault(label, tqdm(total=total, desc=label, unit="row"))
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+
+        ctx = demo.DemoContext(size=size, businesses=count, seed=seed, progress=progress)
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                for step in demo.steps():
+                    step.run(ctx)
+        except Exception as exc:
+            raise CommandError(f"demo generation failed in a step: {exc}") from exc
+        if connection.vendor == "postgresql" or connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo city generated: {count:,} businesses in {time.monotonic() - started:.1f} s.")
+        )
+        self.stdout.write(format_logins(current_logins()))
+
+
+def current_logins() -> list[tuple[str, str, str]]:
+    from shian.core.models import User
+
+    rows = []
+    for u in User.objects.select_related("region", "business").order_by("pk"):
+        scope = u.region.name if u.region_id else (u.business.name if u.business_id else "—")
+        rows.append((u.username, str(u.get_role_display()), scope))
+    return rows
+
+
+def format_logins(logins) -> str:
+    from shian.core.demo_city import DEMO_PASSWORD
+
+    lines = ["", "Demo logins — open http://127.0.0.1:8000/ and log in as:", ""]
+    width = max((len(u) for u, _r, _s in logins), default=8)
+    for username, role, scope in logins:
+        lines.append(f"  {username:<{width}}  {role}  [{scope}]")
+    lines.append(f"\n  password (every demo login): {DEMO_PASSWORD}\n")
+    return "\n".join(lines)

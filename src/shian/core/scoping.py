@@ -1,0 +1,107 @@
+"""Scoping: the one mechanism that decides which rows a user may see or change.
+
+Every list, detail, form, export and API endpoint gets its rows from ``Model.objects.restrict(user,
+action)`` (or ``get_object_for_user``), never from an unfiltered manager. Two questions are asked:
+
+1. *May this role do this action on this kind of object?* — the grant table, filled by each app at
+   start-up through :func:`grant` (core knows no domain models).
+2. *Which rows?* — the user's scope. A region-scoped user sees rows whose region lies in their region's
+   subtree (a prefix match on the materialised path); a business-scoped user sees rows of their one
+   business. A model says how to reach those from itself with two class attributes:
+   ``scope_region_lookup`` (path to a Region, "" for Region itself) and ``scope_business_lookup``
+   (path to the business's primary key).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from .models import User
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+# role -> model label ("registry.business") -> actions
+_GRANTS: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+# roles whose scope is one business rather than a region subtree
+BUSINESS_SCOPED_ROLES = frozenset({"business_staff", "canteen_manager"})
+
+
+def grant(roles: list[str] | tuple[str, ...], model_label: str, actions: set[str] | frozenset[str]) -> None:
+    """Let ``roles`` do ``actions`` on ``model_label`` (within their scope). Called from AppConfig.ready."""
+    unknown = set(actions) - ALL_ACTIONS
+    if unknown:
+        raise ValueError(f"unknown actions {unknown}")
+    for role in roles:
+        _GRANTS[str(role)][model_label.lower()] |= set(actions)
+
+
+def role_may(user: User, action: str, model: type[models.Model] | str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    label = model if isinstance(model, str) else model._meta.label_lower
+    return action in _GRANTS.get(user.role, {}).get(label.lower(), set())
+
+
+def scope_q(model: type[models.Model], user: User) -> Q | None:
+    """The filter that keeps ``user``'s rows of ``model``; ``None`` means every row. Raises
+    ``LookupError`` when the user has no scope the model can be reached from."""
+    if user.role in BUSINESS_SCOPED_ROLES:
+        lookup = getattr(model, "scope_business_lookup", None)
+        if lookup is None or user.business_id is None:
+            raise LookupError("no business scope")
+        return Q(**{lookup: user.business_id})
+    if user.region_id is None:
+        if user.is_superuser:
+            return None
+        raise LookupError("no region scope")
+    lookup = getattr(model, "scope_region_lookup", None)
+    if lookup is None:
+        raise LookupError("model has no region lookup")
+    field = f"{lookup}__path__startswith" if lookup else "path__startswith"
+    return Q(**{field: user.region.path})
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user: User, action: str = VIEW) -> ScopedQuerySet:
+        if not role_may(user, action, self.model):
+            return self.none()
+        try:
+            q = scope_q(self.model, user)
+        except LookupError:
+            return self.none()
+        return self if q is None else self.filter(q)
+
+
+def get_object_for_user(queryset: Any, user: User, action: str = VIEW, **lookup: Any) -> Any:
+    """Fetch one object the user may act on. Missing and forbidden give the same 404; a forbidden
+    attempt on an existing object is written to the audit log."""
+    manager = queryset if isinstance(queryset, models.QuerySet) else queryset._default_manager.all()
+    try:
+        return manager.restrict(user, action).get(**lookup)
+    except (manager.model.DoesNotExist, ValueError, TypeError):
+        if manager.model._default_manager.filter(**lookup).exists():
+            from .audit import audit_denied
+
+            audit_denied(actor=user, model=manager.model, lookup=lookup, action=action)
+        raise Http404("not found") from None
+
+
+def assert_in_scope(user: User | None, obj: models.Model, action: str) -> None:
+    """After a write, inside the service's transaction: the object must still be in the actor's
+    scope (a district user cannot move a business into another district). Raises PermissionDenied so
+    the surrounding transaction rolls back. ``user=None`` is the system itself (demo, CLI import)."""
+    if user is None:
+        return
+    if not type(obj)._default_manager.all().restrict(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied("the object would fall outside your scope")

@@ -1,0 +1,11 @@
+// ShiAn's own script: progressive enhancement only; every page works without it.
+document.addEventListener("DOMContentLoaded", function () {
+  // auto-submit filter forms when a select changes (the search box submits on Enter)
+  document.querySelectorAll("form.filters select").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.requestSubmit(); });
+  });
+  // confirm destructive buttons
+  document.querySelectorAll("[data-confirm]").forEach(function (el) {
+    el.addEventListener("click", function (ev) { if (!window.confirm(el.dataset.confirm)) ev.preventDefault(); });
+  });
+});

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/tokens/", views.token_create, name="token_create"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

@@ -1,0 +1,330 @@
+"""Registry API: businesses, licences, staff, imports, the 两员 KPI. Same scoping as the UI."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from shian.core.api import AUTH
+from shian.core.models import Region
+from shian.core.scoping import ADD, CHANGE, DELETE, VIEW, get_object_for_user, role_may
+
+from . import imports, selectors, services
+from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffRole
+from .filters import BusinessFilter
+from .models import Business, ImportRun, Licence, Staff
+
+router = Router(tags=["registry"], auth=AUTH)
+
+
+def _require(request, action, model) -> None:
+    if not role_may(request.user, action, model):
+        raise PermissionDenied(f"your role may not {action} {model._meta.verbose_name_plural}")
+
+
+def _region(region_id: int | None) -> Region | None:
+    if region_id is None:
+        return None
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        raise ValidationError({"region_id": f"no region with id {region_id}"})
+    return region
+
+
+# --- schemas ----------------------------------------------------------------------------------
+class BusinessOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    type: BusinessType
+    scale: Scale
+    diners_per_meal: int | None
+    address: str
+    region_id: int
+    latitude: Decimal | None
+    longitude: Decimal | None
+    status: BusinessStatus
+    legal_representative: str
+    contact_phone: str
+    staffing_complete: bool
+    staffing_missing: str
+    version: int
+    updated_at: dt.datetime
+
+
+class BusinessIn(Schema):
+    name: str
+    uscc: str
+    type: BusinessType
+    scale: Scale = Scale.SMALL
+    diners_per_meal: int | None = None
+    address: str
+    region_id: int
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    status: BusinessStatus = BusinessStatus.OPERATING
+    legal_representative: str = ""
+    contact_phone: str = ""
+
+
+class BusinessPatch(Schema):
+    name: str | None = None
+    uscc: str | None = None
+    type: BusinessType | None = None
+    scale: Scale | None = None
+    diners_per_meal: int | None = None
+    address: str | None = None
+    region_id: int | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    status: BusinessStatus | None = None
+    legal_representative: str | None = None
+    contact_phone: str | None = None
+    version: int | None = None
+
+
+class LicenceOut(Schema):
+    id: int
+    business_id: int
+    kind: LicenceKind
+    number: str
+    issued_on: dt.date
+    valid_until: dt.date | None
+    issuing_authority: str
+    scope: str
+    days_left: int | None
+
+
+class LicenceIn(Schema):
+    kind: LicenceKind
+    number: str
+    issued_on: dt.date
+    valid_until: dt.date | None = None
+    issuing_authority: str = ""
+    scope: str = ""
+
+
+class LicencePatch(Schema):
+    kind: LicenceKind | None = None
+    number: str | None = None
+    issued_on: dt.date | None = None
+    valid_until: dt.date | None = None
+    issuing_authority: str | None = None
+    scope: str | None = None
+
+
+class StaffOut(Schema):
+    id: int
+    business_id: int
+    role: StaffRole
+    name: str
+    phone: str
+    trained_on: dt.date | None
+    assessed_on: dt.date | None
+    assessment_passed: bool | None
+    active: bool
+
+
+class StaffIn(Schema):
+    role: StaffRole
+    name: str
+    phone: str = ""
+    trained_on: dt.date | None = None
+    assessed_on: dt.date | None = None
+    assessment_passed: bool | None = None
+    active: bool = True
+
+
+class StaffPatch(Schema):
+    role: StaffRole | None = None
+    name: str | None = None
+    phone: str | None = None
+    trained_on: dt.date | None = None
+    assessed_on: dt.date | None = None
+    assessment_passed: bool | None = None
+    active: bool | None = None
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+class ImportRunOut(Schema):
+    id: int
+    filename: str
+    status: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    seconds: float
+    errors: list[ImportErrorOut]
+
+
+class RateRow(Schema):
+    complete: int
+    total: int
+    rate: float | None
+
+
+class RegionRate(RateRow):
+    region_id: int
+    name: str
+
+
+class TypeRate(RateRow):
+    type: str
+    label: str
+
+
+class StaffingRateOut(RateRow):
+    by_region: list[RegionRate]
+    by_type: list[TypeRate]
+
+
+def _patch_data(payload: Schema) -> dict:
+    data = payload.model_dump(exclude_unset=True)
+    if "region_id" in data:
+        data["region"] = _region(data.pop("region_id"))
+    return data
+
+
+# --- businesses -------------------------------------------------------------------------------
+@router.get("/businesses", response=list[BusinessOut], summary="List businesses (filter, search, sort)")
+@paginate(LimitOffsetPagination)
+def business_list(request, filters: Query[BusinessFilter]):
+    _require(request, VIEW, Business)
+    return selectors.business_list(request.user, filters)
+
+
+@router.post("/businesses", response={201: BusinessOut})
+def business_create(request, payload: BusinessIn):
+    _require(request, ADD, Business)
+    data = payload.model_dump()
+    data["region"] = _region(data.pop("region_id"))
+    return 201, services.business_create(actor=request.user, **data)
+
+
+@router.get("/businesses/{business_id}", response=BusinessOut)
+def business_get(request, business_id: int):
+    return get_object_for_user(Business, request.user, VIEW, pk=business_id)
+
+
+@router.patch(
+    "/businesses/{business_id}",
+    response=BusinessOut,
+    summary="Change a business (send `version` to refuse a lost update)",
+)
+def business_patch(request, business_id: int, payload: BusinessPatch):
+    business = get_object_for_user(Business, request.user, CHANGE, pk=business_id)
+    data = _patch_data(payload)
+    version = data.pop("version", None)
+    return services.business_update(actor=request.user, business=business, expected_version=version, **data)
+
+
+@router.delete("/businesses/{business_id}", response={204: None})
+def business_delete(request, business_id: int):
+    business = get_object_for_user(Business, request.user, DELETE, pk=business_id)
+    services.business_delete(actor=request.user, business=business)
+    return 204, None
+
+
+# --- licences ---------------------------------------------------------------------------------
+@router.get("/licences", response=list[LicenceOut], summary="List licences (state=expiring: within 30 days)")
+@paginate(LimitOffsetPagination)
+def licence_list(request, state: str | None = None, q: str | None = None):
+    _require(request, VIEW, Licence)
+    return selectors.licence_list(request.user, state=state, q=q)
+
+
+@router.get("/businesses/{business_id}/licences", response=list[LicenceOut])
+def business_licences(request, business_id: int):
+    business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
+    return list(business.licences.order_by("-valid_until"))
+
+
+@router.post("/businesses/{business_id}/licences", response={201: LicenceOut})
+def licence_create(request, business_id: int, payload: LicenceIn):
+    business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
+    _require(request, ADD, Licence)
+    return 201, services.licence_create(actor=request.user, business=business, **payload.model_dump())
+
+
+@router.get("/licences/{licence_id}", response=LicenceOut)
+def licence_get(request, licence_id: int):
+    return get_object_for_user(Licence, request.user, VIEW, pk=licence_id)
+
+
+@router.patch("/licences/{licence_id}", response=LicenceOut)
+def licence_patch(request, licence_id: int, payload: LicencePatch):
+    licence = get_object_for_user(Licence, request.user, CHANGE, pk=licence_id)
+    return services.licence_update(actor=request.user, licence=licence, **_patch_data(payload))
+
+
+@router.delete("/licences/{licence_id}", response={204: None})
+def licence_delete(request, licence_id: int):
+    licence = get_object_for_user(Licence, request.user, DELETE, pk=licence_id)
+    services.licence_delete(actor=request.user, licence=licence)
+    return 204, None
+
+
+# --- staff ------------------------------------------------------------------------------------
+@router.get("/businesses/{business_id}/staff", response=list[StaffOut])
+def business_staff(request, business_id: int):
+    business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
+    _require(request, VIEW, Staff)
+    return list(selectors.staff_for_business(business))
+
+
+@router.post("/businesses/{business_id}/staff", response={201: StaffOut})
+def staff_create(request, business_id: int, payload: StaffIn):
+    business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
+    _require(request, ADD, Staff)
+    return 201, services.staff_create(actor=request.user, business=business, **payload.model_dump())
+
+
+@router.get("/staff/{staff_id}", response=StaffOut)
+def staff_get(request, staff_id: int):
+    return get_object_for_user(Staff, request.user, VIEW, pk=staff_id)
+
+
+@router.patch("/staff/{staff_id}", response=StaffOut)
+def staff_patch(request, staff_id: int, payload: StaffPatch):
+    staff = get_object_for_user(Staff, request.user, CHANGE, pk=staff_id)
+    return services.staff_update(actor=request.user, staff=staff, **_patch_data(payload))
+
+
+@router.delete("/staff/{staff_id}", response={204: None})
+def staff_delete(request, staff_id: int):
+    staff = get_object_for_user(Staff, request.user, DELETE, pk=staff_id)
+    services.staff_delete(actor=request.user, staff=staff)
+    return 204, None
+
+
+# --- imports and KPIs -------------------------------------------------------------------------
+@router.post(
+    "/imports/businesses",
+    response={201: ImportRunOut, 422: ImportRunOut},
+    summary="Import businesses from .xlsx or UTF-8 .csv (all or nothing)",
+)
+def import_businesses(request, file: File[UploadedFile]):
+    _require(request, ADD, ImportRun)
+    result = imports.import_businesses(data=file.read(), filename=file.name or "upload", actor=request.user)
+    return (201 if result.ok else 422), result.run
+
+
+@router.get("/imports/{run_id}", response=ImportRunOut)
+def import_get(request, run_id: int):
+    return get_object_for_user(ImportRun, request.user, VIEW, pk=run_id)
+
+
+@router.get("/staffing-rate", response=StaffingRateOut, summary="两员 staffing rate for the caller's scope")
+def staffing_rate(request):
+    _require(request, VIEW, Business)
+    return selectors.staffing_rate(request.user)

@@ -1,0 +1,75 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "shian.registry"
+    label = "registry"
+    verbose_name = _("Business register")
+
+    def ready(self) -> None:
+        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core.choices import Role
+        from shian.core.views import render_audit_tab
+
+        from . import demo as registry_demo
+        from . import kpis as registry_kpis
+        from . import views
+
+        every = scoping.ALL_ACTIONS
+        read = {scoping.VIEW}
+        edit = {scoping.VIEW, scoping.ADD, scoping.CHANGE}
+        for label in ("registry.business", "registry.licence", "registry.staff"):
+            scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], label, every)
+            scoping.grant([Role.STREET_OFFICER], label, edit)
+            scoping.grant([Role.INSPECTOR], label, read)
+        # a business's own staff see their business and licences, and keep their staff list current
+        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "registry.business", read)
+        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "registry.licence", read)
+        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "registry.staff", every)
+        scoping.grant([Role.CITY_ADMIN], "registry.staffingrule", every)
+        scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "registry.importrun", {scoping.VIEW, scoping.ADD})
+
+        navigation.register(
+            "businesses",
+            _("Businesses"),
+            "registry:business_list",
+            order=10,
+            visible=lambda u: scoping.role_may(u, scoping.VIEW, "registry.business"),
+        )
+        navigation.register(
+            "licences",
+            _("Licences"),
+            "registry:licence_list",
+            order=20,
+            visible=lambda u: scoping.role_may(u, scoping.VIEW, "registry.licence"),
+        )
+        navigation.register(
+            "staffing",
+            _("Two staff"),
+            "registry:staffing",
+            order=30,
+            visible=lambda u: (
+                scoping.role_may(u, scoping.VIEW, "registry.business") and u.role not in scoping.BUSINESS_SCOPED_ROLES
+            ),
+        )
+        navigation.register(
+            "import",
+            _("Import"),
+            "registry:import",
+            order=40,
+            visible=lambda u: scoping.role_may(u, scoping.ADD, "registry.importrun"),
+        )
+
+        tabs.register("registry.business", key="profile", label=_("Profile"), render=views.render_profile_tab, order=10)
+        tabs.register(
+            "registry.business", key="licences", label=_("Licences"), render=views.render_licences_tab, order=20
+        )
+        tabs.register(
+            "registry.business", key="staff", label=_("Food-safety staff"), render=views.render_staff_tab, order=30
+        )
+        tabs.register("registry.business", key="audit", label=_("Audit log"), render=render_audit_tab, order=1000)
+
+        kpis.register("registry", tiles=registry_kpis.tiles, charts=registry_kpis.charts, order=10)
+        demo.register("registry.businesses", registry_demo.generate_businesses, order=20)
+        demo.register("registry.accounts", registry_demo.generate_accounts, order=30)

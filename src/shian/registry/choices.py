@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BusinessType(models.TextChoices):
+    FOOD_PRODUCTION = "production", _("Food production")
+    FOOD_SALES = "sales", _("Food sales")
+    CATERING = "catering", _("Catering")
+    SCHOOL_CANTEEN = "school_canteen", _("School canteen")
+    ELDERLY_CANTEEN = "elderly_canteen", _("Elderly canteen")
+    CENTRAL_KITCHEN = "central_kitchen", _("Central kitchen")
+    TAKEOUT = "takeout", _("Takeout merchant")
+    IMPORTER = "importer", _("Importer")
+
+
+class BusinessStatus(models.TextChoices):
+    OPERATING = "operating", _("Operating")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+class Scale(models.IntegerChoices):
+    SMALL = 1, _("Small")
+    MEDIUM = 2, _("Medium")
+    LARGE = 3, _("Large")
+
+
+class LicenceKind(models.TextChoices):
+    PRODUCTION = "SC", _("Food production licence")
+    BUSINESS = "JY", _("Food business licence")
+    FILING = "filing", _("Filing (prepackaged sales only)")
+
+
+class StaffRole(models.TextChoices):
+    DIRECTOR = "director", _("Food-safety director")
+    OFFICER = "officer", _("Food-safety officer")
+
+
+class ImportStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")

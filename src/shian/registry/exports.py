@@ -1,0 +1,77 @@
+"""XLSX exports of filtered registry lists."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shian.core.exports import xlsx_bytes
+
+from .models import Business, Licence
+
+
+def _local(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def businesses_xlsx(qs: QuerySet[Business]) -> bytes:
+    header = [
+        _("Name"),
+        _("Unified social credit code"),
+        _("Business type"),
+        _("Scale"),
+        _("Region"),
+        _("Address"),
+        _("Status"),
+        _("Legal representative"),
+        _("Contact phone"),
+        _("Two staff complete"),
+        _("Missing staff roles"),
+        _("Updated"),
+    ]
+    rows = (
+        [
+            b.name,
+            b.uscc,
+            b.get_type_display(),
+            b.get_scale_display(),
+            b.region.name,
+            b.address,
+            b.get_status_display(),
+            b.legal_representative,
+            b.contact_phone,
+            _("yes") if b.staffing_complete else _("no"),
+            b.staffing_missing,
+            _local(b.updated_at),
+        ]
+        for b in qs.select_related("region").iterator(chunk_size=2000)
+    )
+    return xlsx_bytes(_("Businesses"), header, rows)
+
+
+def licences_xlsx(qs: QuerySet[Licence]) -> bytes:
+    header = [
+        _("Licence number"),
+        _("Kind"),
+        _("Business"),
+        _("Unified social credit code"),
+        _("Region"),
+        _("Issued on"),
+        _("Valid until"),
+        _("Days left"),
+    ]
+    rows = (
+        [
+            lic.number,
+            lic.get_kind_display(),
+            lic.business.name,
+            lic.business.uscc,
+            lic.business.region.name,
+            lic.issued_on,
+            lic.valid_until,
+            lic.days_left,
+        ]
+        for lic in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_bytes(_("Licences"), header, rows)

@@ -1,0 +1,790 @@
+"""Importing businesses (with their licence and two staff) from CSV or XLSX.
+
+All or nothing per file: every row is parsed and validated first; if any cell is bad, nothing is
+written and the run keeps a list of every error (file row number, column, value, reason) for the
+downloadable report. Rows upsert by USCC, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shian.core.audit import audit_many, build_entry, diff, snapshot
+from shian.core.choices import AuditAction
+from shian.core.models import Region, User
+from shian.core.scoping import ADD, CHANGE, role_may
+from shian.core.validators import make_uscc
+
+from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffRole
+from .models import Business, ImportRun, Licence, Staff
+from .services import staffing_refresh
+
+MAX_REPORTED_ERRORS = 20_000
+CHUNK = 500  # ids per IN (...) query: well under SQLite's variable limit
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read (format, encoding, size, columns)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the Chinese header of the template
+    required: bool = False
+
+
+COLUMNS = [
+    Column("uscc", "统一社会信用代码", True),
+    Column("name", "名称", True),
+    Column("type", "业态", True),
+    Column("scale", "规模"),
+    Column("diners_per_meal", "每餐就餐人数"),
+    Column("address", "地址", True),
+    Column("region_code", "区划代码", True),
+    Column("status", "经营状态"),
+    Column("latitude", "纬度"),
+    Column("longitude", "经度"),
+    Column("legal_representative", "法定代表人"),
+    Column("contact_phone", "联系电话"),
+    Column("licence_number", "许可证编号"),
+    Column("licence_issued_on", "发证日期"),
+    Column("licence_valid_until", "有效期至"),
+    Column("director_name", "食品安全总监"),
+    Column("director_phone", "总监电话"),
+    Column("director_trained_on", "总监培训日期"),
+    Column("officer_name", "食品安全员"),
+    Column("officer_phone", "安全员电话"),
+    Column("officer_trained_on", "安全员培训日期"),
+]
+BY_HEADER = {c.label: c for c in COLUMNS} | {c.key.lower(): c for c in COLUMNS}
+LABEL = {c.key: c.label for c in COLUMNS}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    business: dict[str, Any]
+    licence: dict[str, Any] | None
+    staff: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- reading files ----------------------------------------------------------------------------
+def read_table(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
+    """Yield (file row number, cells) for every row, header first. Raises FileRejected."""
+    if not data:
+        raise FileRejected(_("The file is empty."))
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise FileRejected(
+            _("The file is %(mb).1f MB; the limit is %(limit).0f MB.")
+            % {"mb": len(data) / 1e6, "limit": settings.IMPORT_MAX_BYTES / 1e6}
+        )
+    suffix = Path(filename).suffix.lower()
+    if suffix in {".xlsx", ".xlsm"} or data[:4] == b"PK\x03\x04":
+        if suffix not in {".xlsx", ".xlsm"}:
+            raise FileRejected(
+                _("The file is a spreadsheet but is named %(name)s; name it .xlsx.") % {"name": filename}
+            )
+        return _read_xlsx(data)
+    if suffix in {".csv", ".txt", ""}:
+        return _read_csv(data)
+    raise FileRejected(_("Unsupported file type %(suffix)s: upload a .csv (UTF-8) or .xlsx file.") % {"suffix": suffix})
+
+
+def _read_csv(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    if b"\x00" in data[:65536]:
+        raise FileRejected(_("The file contains binary data: it is not a CSV text file."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            raise FileRejected(
+                _(
+                    "The file is not UTF-8: it looks like GBK/GB18030 (first bad byte on line "
+                    '%(line)d). Save it as "CSV UTF-8" or as .xlsx and upload again.'
+                )
+                % {"line": line}
+            ) from None
+        except UnicodeDecodeError:
+            raise FileRejected(
+                _("The file is not UTF-8 text (first bad byte on line %(line)d).") % {"line": line}
+            ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = [(i, row) for i, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise FileRejected(_("The CSV file cannot be parsed: %(err)s") % {"err": exc}) from None
+    return iter(rows)
+
+
+def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        zipfile.ZipFile(io.BytesIO(data)).testzip()
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+    except Exception as exc:  # noqa: BLE001 - any parser failure means the file is not a readable workbook
+        raise FileRejected(
+            _("The file is not a readable .xlsx workbook (%(err)s).") % {"err": str(exc)[:200]}
+        ) from None
+    merged = sheet.merged_cell_ranges or []
+    if merged:
+        (r1, c1), (r2, c2) = merged[0]
+        raise FileRejected(
+            _(
+                "The sheet %(sheet)s has merged cells (first at %(a)s:%(b)s); unmerge them so that "
+                "every row has its own values."
+            )
+            % {"sheet": sheet.name, "a": _cell_name(r1, c1), "b": _cell_name(r2, c2)}
+        )
+    start_row = (sheet.start or (0, 0))[0] + 1
+    return ((start_row + i, row) for i, row in enumerate(sheet.iter_rows()))
+
+
+def _cell_name(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+# --- parsing cells ----------------------------------------------------------------------------
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _choice(enum, aliases: dict[str, str] | None = None) -> Callable[[Any], Any]:
+    lookup = {str(v).lower(): v for v in enum.values}
+    lookup |= {str(label).lower(): v for v, label in enum.choices}
+    lookup |= {k.lower(): v for k, v in (aliases or {}).items()}
+
+    def parse(value: Any):
+        key = _text(value).lower()
+        if key not in lookup:
+            raise ValueError(
+                _("not one of: %(options)s")
+                % {"options": "、".join(sorted({str(k) for k in (aliases or {})} | {str(v) for v in enum.values}))}
+            )
+        return lookup[key]
+
+    return parse
+
+
+TYPE_ALIASES = {
+    "食品生产": "production",
+    "食品销售": "sales",
+    "餐饮服务": "catering",
+    "餐饮": "catering",
+    "学校食堂": "school_canteen",
+    "养老食堂": "elderly_canteen",
+    "老年食堂": "elderly_canteen",
+    "中央厨房": "central_kitchen",
+    "外卖商户": "takeout",
+    "网络餐饮": "takeout",
+    "进口商": "importer",
+    "进口食品": "importer",
+}
+SCALE_ALIASES = {"小型": 1, "中型": 2, "大型": 3, "小": 1, "中": 2, "大": 3}
+STATUS_ALIASES = {
+    "在营": "operating",
+    "正常": "operating",
+    "停业": "suspended",
+    "歇业": "suspended",
+    "注销": "closed",
+    "关闭": "closed",
+}
+parse_type = _choice(BusinessType, TYPE_ALIASES)
+parse_scale = _choice(Scale, SCALE_ALIASES)
+parse_status = _choice(BusinessStatus, STATUS_ALIASES)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        if 1 <= value < 2_958_466:  # Excel serial day numbers (1900 system)
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(_("not a date"))
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("not a date (use YYYY-MM-DD)"))
+
+
+def parse_int(value: Any) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(_("not a whole number"))
+    return int(text)
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return Decimal(text).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        raise ValueError(_("not a number")) from None
+
+
+def parse_uscc(value: Any) -> str:
+    if isinstance(value, float):
+        raise ValueError(_("stored as a number, which loses digits: format the column as text"))
+    return _text(value).upper()
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "uscc": parse_uscc,
+    "type": parse_type,
+    "scale": parse_scale,
+    "status": parse_status,
+    "diners_per_meal": parse_int,
+    "latitude": parse_decimal,
+    "longitude": parse_decimal,
+    "licence_issued_on": parse_date,
+    "licence_valid_until": parse_date,
+    "director_trained_on": parse_date,
+    "officer_trained_on": parse_date,
+}
+
+
+def _header(cells: list[Any]) -> list[Column | None]:
+    names = [_text(c) for c in cells]
+    while names and not names[-1]:
+        names.pop()
+    columns, unknown, seen = [], [], set()
+    for name in names:
+        col = BY_HEADER.get(name) or BY_HEADER.get(name.lower())
+        if col is None:
+            unknown.append(name or _("(blank)"))
+        elif col.key in seen:
+            raise FileRejected(_("Column %(col)s appears twice in the header row.") % {"col": name})
+        else:
+            seen.add(col.key)
+        columns.append(col)
+    missing = [c.label for c in COLUMNS if c.required and c.key not in seen]
+    if unknown or missing:
+        parts = []
+        if missing:
+            parts.append(_("missing required columns: %(cols)s") % {"cols": "、".join(missing)})
+        if unknown:
+            parts.append(_("unknown columns: %(cols)s") % {"cols": "、".join(unknown)})
+        raise FileRejected(
+            _("Row 1 (header) does not match the template: %(problems)s.") % {"problems": "; ".join(parts)}
+        )
+    return columns
+
+
+# --- the import -------------------------------------------------------------------------------
+@dataclass
+class ImportResult:
+    run: ImportRun
+
+    @property
+    def ok(self) -> bool:
+        return self.run.status == ImportStatus.SUCCEEDED
+
+
+def import_businesses(
+    *, data: bytes, filename: str, actor: User | None, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
+    started = time.monotonic()
+    errors: list[RowError] = []
+    parsed: list[ParsedRow] = []
+    total_rows = 0
+    try:
+        rows = read_table(data, filename)
+        try:
+            header_row, header_cells = next(rows)
+        except StopIteration:
+            raise FileRejected(_("The file is empty.")) from None
+        columns = _header(header_cells)
+        regions = {code: r for code, r in _regions_for(actor).items()}
+        for row_no, cells in rows:
+            if not any(_text(c) for c in cells):
+                continue
+            total_rows += 1
+            if len(errors) < MAX_REPORTED_ERRORS:
+                parsed_row = _parse_row(row_no, cells, columns, regions, errors)
+                if parsed_row:
+                    parsed.append(parsed_row)
+        if total_rows == 0:
+            raise FileRejected(_("The file has a header but no data rows."))
+    except FileRejected as exc:
+        errors = [RowError(row=0, column="", value="", message=str(exc))]
+    if not errors:
+        _check_duplicates(parsed, errors)
+    if not errors:
+        _check_existing(parsed, actor, errors)
+    if errors:
+        run = ImportRun.objects.create(
+            filename=filename[:255],
+            status=ImportStatus.FAILED,
+            rows=total_rows,
+            actor=actor,
+            region=_actor_region(actor),
+            business=getattr(actor, "business", None),
+            errors=[e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]],
+            seconds=time.monotonic() - started,
+        )
+        return ImportResult(run=run)
+    return ImportResult(run=_write(parsed, filename, actor, total_rows, started, progress))
+
+
+def _actor_region(actor: User | None) -> Region | None:
+    if actor is None:
+        return Region.objects.filter(parent__isnull=True).first()
+    return actor.region
+
+
+def _regions_for(actor: User | None) -> dict[str, Region]:
+    qs = Region.objects.all() if actor is None else Region.objects.restrict(actor)
+    return {r.code: r for r in qs}
+
+
+def _parse_row(
+    row_no: int, cells: list[Any], columns: list[Column | None], regions: dict[str, Region], errors: list[RowError]
+) -> ParsedRow | None:
+    values: dict[str, Any] = {}
+    bad = False
+    for col, raw in zip(columns, cells, strict=False):
+        if col is None:
+            continue
+        try:
+            parser = PARSERS.get(col.key, _text)
+            values[col.key] = parser(raw) if _text(raw) else (None if col.key in PARSERS else "")
+        except ValueError as exc:
+            errors.append(RowError(row_no, col.label, _text(raw), str(exc)))
+            bad = True
+    for col in COLUMNS:
+        if col.required and not values.get(col.key):
+            if not any(e.row == row_no and e.column == col.label for e in errors):
+                errors.append(RowError(row_no, col.label, "", _("required")))
+            bad = True
+    code = values.get("region_code")
+    region = regions.get(code) if code else None
+    if code and region is None:
+        errors.append(RowError(row_no, LABEL["region_code"], code, _("no such region code in your scope")))
+        bad = True
+    if bad:
+        return None
+    business = {
+        "uscc": values["uscc"],
+        "name": values["name"],
+        "type": values["type"],
+        "scale": values.get("scale") or Scale.SMALL,
+        "diners_per_meal": values.get("diners_per_meal"),
+        "address": values["address"],
+        "region": region,
+        "status": values.get("status") or BusinessStatus.OPERATING,
+        "latitude": values.get("latitude"),
+        "longitude": values.get("longitude"),
+        "legal_representative": values.get("legal_representative") or "",
+        "contact_phone": values.get("contact_phone") or "",
+    }
+    licence = None
+    number = (values.get("licence_number") or "").upper()
+    if number:
+        kind = LicenceKind.PRODUCTION if number.startswith("SC") else LicenceKind.BUSINESS
+        licence = {
+            "kind": kind,
+            "number": number,
+            "issued_on": values.get("licence_issued_on"),
+            "valid_until": values.get("licence_valid_until"),
+        }
+        if licence["issued_on"] is None:
+            errors.append(RowError(row_no, LABEL["licence_issued_on"], "", _("required when a licence is given")))
+            return None
+    staff = []
+    for role in (StaffRole.DIRECTOR, StaffRole.OFFICER):
+        name = values.get(f"{role}_name") or ""
+        if name:
+            staff.append(
+                {
+                    "role": role,
+                    "name": name,
+                    "phone": values.get(f"{role}_phone") or "",
+                    "trained_on": values.get(f"{role}_trained_on"),
+                }
+            )
+    parsed = ParsedRow(row=row_no, business=business, licence=licence, staff=staff)
+    _validate_models(parsed, errors)
+    return parsed
+
+
+FIELD_TO_COLUMN = {
+    "uscc": "uscc",
+    "name": "name",
+    "type": "type",
+    "scale": "scale",
+    "diners_per_meal": "diners_per_meal",
+    "address": "address",
+    "region": "region_code",
+    "status": "status",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "legal_representative": "legal_representative",
+    "contact_phone": "contact_phone",
+}
+
+
+def _validate_models(p: ParsedRow, errors: list[RowError]) -> None:
+    def report(exc: ValidationError, mapping: dict[str, str], values: dict[str, Any]) -> None:
+        for fname, messages in exc.message_dict.items():
+            key = mapping.get(fname, fname)
+            for m in messages:
+                errors.append(RowError(p.row, LABEL.get(key, key), _text(values.get(fname, "")), m))
+
+    try:
+        Business(**p.business).full_clean(validate_unique=False)
+    except ValidationError as exc:
+        report(exc, FIELD_TO_COLUMN, p.business)
+    if p.licence:
+        try:
+            Licence(**p.licence).full_clean(exclude=["business"], validate_unique=False)
+        except ValidationError as exc:
+            report(
+                exc,
+                {
+                    "number": "licence_number",
+                    "issued_on": "licence_issued_on",
+                    "valid_until": "licence_valid_until",
+                    "kind": "licence_number",
+                },
+                p.licence,
+            )
+    for s in p.staff:
+        try:
+            Staff(**s).full_clean(exclude=["business"], validate_unique=False)
+        except ValidationError as exc:
+            report(
+                exc,
+                {
+                    f: f"{s['role']}_{f}" if f != "role" else f"{s['role']}_name"
+                    for f in ("name", "phone", "trained_on", "role")
+                },
+                s,
+            )
+
+
+def _check_duplicates(parsed: list[ParsedRow], errors: list[RowError]) -> None:
+    seen_uscc: dict[str, int] = {}
+    seen_licence: dict[str, int] = {}
+    for p in parsed:
+        uscc = p.business["uscc"]
+        if uscc in seen_uscc:
+            errors.append(
+                RowError(
+                    p.row,
+                    LABEL["uscc"],
+                    uscc,
+                    _("duplicate: the same code is on row %(row)d") % {"row": seen_uscc[uscc]},
+                )
+            )
+        seen_uscc.setdefault(uscc, p.row)
+        if p.licence:
+            number = p.licence["number"]
+            if number in seen_licence:
+                errors.append(
+                    RowError(
+                        p.row,
+                        LABEL["licence_number"],
+                        number,
+                        _("duplicate: the same licence is on row %(row)d") % {"row": seen_licence[number]},
+                    )
+                )
+            seen_licence.setdefault(number, p.row)
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _check_existing(parsed: list[ParsedRow], actor: User | None, errors: list[RowError]) -> None:
+    """A row may update a business only if the actor may change it; a licence number may not belong to
+    another business."""
+    usccs = [p.business["uscc"] for p in parsed]
+    owner: dict[str, int] = {}
+    for chunk in _chunks(usccs):
+        owner.update(Business.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+    if actor is not None and owner:
+        allowed = set()
+        for chunk in _chunks(list(owner.values())):
+            allowed.update(Business.objects.restrict(actor, CHANGE).filter(pk__in=chunk).values_list("pk", flat=True))
+        for p in parsed:
+            pk = owner.get(p.business["uscc"])
+            if pk is not None and pk not in allowed:
+                errors.append(
+                    RowError(
+                        p.row,
+                        LABEL["uscc"],
+                        p.business["uscc"],
+                        _("a business with this code exists and you may not change it"),
+                    )
+                )
+    if actor is not None and not role_may(actor, ADD, Business):
+        for p in parsed:
+            if p.business["uscc"] not in owner:
+                errors.append(
+                    RowError(
+                        p.row,
+                        LABEL["uscc"],
+                        p.business["uscc"],
+                        _("a new business, and your role may not add businesses"),
+                    )
+                )
+    numbers = {p.licence["number"]: p for p in parsed if p.licence}
+    for chunk in _chunks(list(numbers)):
+        for number, business_uscc in Licence.objects.filter(number__in=chunk).values_list("number", "business__uscc"):
+            p = numbers[number]
+            if business_uscc != p.business["uscc"]:
+                errors.append(
+                    RowError(
+                        p.row,
+                        LABEL["licence_number"],
+                        number,
+                        _("this licence number belongs to another business (%(uscc)s)") % {"uscc": business_uscc},
+                    )
+                )
+
+
+BUSINESS_COMPARE = [
+    "name",
+    "type",
+    "scale",
+    "diners_per_meal",
+    "address",
+    "region_id",
+    "status",
+    "latitude",
+    "longitude",
+    "legal_representative",
+    "contact_phone",
+]
+
+
+@transaction.atomic
+def _write(
+    parsed: list[ParsedRow],
+    filename: str,
+    actor: User | None,
+    total_rows: int,
+    started: float,
+    progress: Callable[[int, int], None] | None,
+) -> ImportRun:
+    now = timezone.now()
+    existing: dict[str, Business] = {}
+    for chunk in _chunks([p.business["uscc"] for p in parsed]):
+        existing.update({b.uscc: b for b in Business.objects.filter(uscc__in=chunk)})
+    to_create: list[Business] = []
+    to_update: list[tuple[Business, dict]] = []
+    entries = []
+    for p in parsed:
+        b = existing.get(p.business["uscc"])
+        if b is None:
+            b = Business(**p.business, created_at=now, updated_at=now)
+            to_create.append(b)
+        else:
+            before = snapshot(b)
+            for k, v in p.business.items():
+                setattr(b, k, v)
+            changes = {k: v for k, v in diff(before, snapshot(b)).items() if k not in {"updated_at"}}
+            if changes:
+                b.version += 1
+                b.updated_at = now
+                to_update.append((b, changes))
+        p.business["_obj"] = b
+    Business.objects.bulk_create(to_create, batch_size=1000)
+    Business.objects.bulk_update(
+        [b for b, _c in to_update],
+        [f.removesuffix("_id") for f in BUSINESS_COMPARE] + ["uscc", "version", "updated_at"],
+        batch_size=1000,
+    )
+    entries += [
+        build_entry(
+            actor=actor, action=AuditAction.CREATE, obj=b, changes=diff({}, snapshot(b)), note=f"import {filename}"
+        )
+        for b in to_create
+    ]
+    entries += [
+        build_entry(actor=actor, action=AuditAction.UPDATE, obj=b, changes=c, note=f"import {filename}")
+        for b, c in to_update
+    ]
+    if progress:
+        progress(len(parsed) // 2, len(parsed))
+    touched_ids = [p.business["_obj"].pk for p in parsed]
+    changed_children = _write_children(parsed, touched_ids, actor, filename, entries)
+    created_ids = {b.pk for b in to_create}
+    updated_ids = {b.pk for b, _c in to_update} | (changed_children - created_ids)
+    staffing_refresh(business_ids=touched_ids)
+    run = ImportRun.objects.create(
+        filename=filename[:255],
+        status=ImportStatus.SUCCEEDED,
+        rows=total_rows,
+        created=len(created_ids),
+        updated=len(updated_ids),
+        unchanged=len(parsed) - len(created_ids) - len(updated_ids),
+        actor=actor,
+        region=_actor_region(actor),
+        business=getattr(actor, "business", None),
+        seconds=time.monotonic() - started,
+    )
+    entries.append(
+        build_entry(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            obj=run,
+            note=f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged",
+        )
+    )
+    audit_many(entries)
+    if progress:
+        progress(len(parsed), len(parsed))
+    return run
+
+
+def _write_children(
+    parsed: list[ParsedRow], business_ids: list[int], actor: User | None, filename: str, entries: list
+) -> set[int]:
+    """Upsert licences (by number) and staff (by business, role, name). Returns the ids of businesses
+    whose children changed."""
+    licences: dict[str, Licence] = {}
+    staff: dict[tuple[int, str, str], Staff] = {}
+    for chunk in _chunks(business_ids):
+        licences.update({lic.number: lic for lic in Licence.objects.filter(business_id__in=chunk)})
+        staff.update({(s.business_id, s.role, s.name): s for s in Staff.objects.filter(business_id__in=chunk)})
+    new_licences, upd_licences, new_staff, upd_staff = [], [], [], []
+    changed: set[int] = set()
+    note = f"import {filename}"
+    for p in parsed:
+        business = p.business["_obj"]
+        if p.licence:
+            lic = licences.get(p.licence["number"])
+            if lic is None:
+                lic = Licence(business=business, **p.licence)
+                new_licences.append(lic)
+                changed.add(business.pk)
+            else:
+                before = snapshot(lic)
+                for k, v in p.licence.items():
+                    setattr(lic, k, v)
+                c = diff(before, snapshot(lic))
+                if c:
+                    upd_licences.append(lic)
+                    entries.append(build_entry(actor=actor, action=AuditAction.UPDATE, obj=lic, changes=c, note=note))
+                    changed.add(business.pk)
+        for s in p.staff:
+            key = (business.pk, s["role"], s["name"])
+            person = staff.get(key)
+            if person is None:
+                new_staff.append(Staff(business=business, **s))
+                changed.add(business.pk)
+            else:
+                before = snapshot(person)
+                for k, v in s.items():
+                    setattr(person, k, v)
+                person.active = True
+                c = diff(before, snapshot(person))
+                if c:
+                    upd_staff.append(person)
+                    entries.append(
+                        build_entry(actor=actor, action=AuditAction.UPDATE, obj=person, changes=c, note=note)
+                    )
+                    changed.add(business.pk)
+    Licence.objects.bulk_create(new_licences, batch_size=1000)
+    Licence.objects.bulk_update(upd_licences, ["kind", "issued_on", "valid_until"], batch_size=1000)
+    Staff.objects.bulk_create(new_staff, batch_size=1000)
+    Staff.objects.bulk_update(upd_staff, ["phone", "trained_on", "active"], batch_size=1000)
+    entries += [
+        build_entry(actor=actor, action=AuditAction.CREATE, obj=o, changes=diff({}, snapshot(o)), note=note)
+        for o in [*new_licences, *new_staff]
+    ]
+    return changed
+
+
+# --- the template and the error report --------------------------------------------------------
+def template_xlsx() -> bytes:
+    from shian.core.exports import xlsx_bytes
+
+    example = [
+        make_uscc("91330203MA2AB1C2"),
+        "宁波市海曙区示例面馆",
+        "餐饮服务",
+        "小型",
+        "",
+        "浙江省宁波市海曙区中山西路1号",
+        "330203001",
+        "在营",
+        "29.870000",
+        "121.540000",
+        "张三",
+        "13800000000",
+        "JY23302030000018",
+        "2024-01-01",
+        "2029-01-01",
+        "",
+        "",
+        "",
+        "李四",
+        "13900000000",
+        "2025-06-01",
+    ]
+    return xlsx_bytes(_("Businesses"), [c.label for c in COLUMNS], [example])
+
+
+def error_report_xlsx(run: ImportRun) -> bytes:
+    from shian.core.exports import xlsx_bytes
+
+    rows = [[e["row"] or "", e["column"], e["value"], e["message"]] for e in run.errors]
+    return xlsx_bytes(_("Errors"), [_("Row"), _("Column"), _("Value"), _("Error")], rows)

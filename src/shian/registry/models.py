@@ -1,0 +1,220 @@
+"""The register of food businesses, their licences and their food-safety staff."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shian.core.models import Region, User
+from shian.core.scoping import ScopedQuerySet
+from shian.core.validators import (
+    validate_business_licence,
+    validate_phone,
+    validate_production_licence,
+    validate_uscc,
+)
+
+from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffRole
+
+
+def _not_future(value, field_label) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(
+            _("%(field)s cannot be in the future (%(value)s).") % {"field": field_label, "value": value}
+        )
+
+
+class Business(models.Model):
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
+    type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices, db_index=True)
+    scale = models.PositiveSmallIntegerField(_("scale"), choices=Scale.choices, default=Scale.SMALL)
+    diners_per_meal = models.PositiveIntegerField(
+        _("diners per meal"), null=True, blank=True, help_text=_("For canteens and meal suppliers.")
+    )
+    address = models.CharField(_("address"), max_length=255)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="businesses")
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=BusinessStatus.choices, default=BusinessStatus.OPERATING, db_index=True
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[validate_phone])
+    # derived by services.staffing_refresh from the StaffingRule table and the active staff
+    staffing_complete = models.BooleanField(_("two staff complete"), default=False, db_index=True, editable=False)
+    staffing_missing = models.CharField(_("missing staff roles"), max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    scope_region_lookup = "region"
+    scope_business_lookup = "pk"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["region", "type", "status"], name="business_region_type_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.uscc:
+            self.uscc = self.uscc.strip().upper()
+        errors = {}
+        if self.latitude is not None and not (-90 <= self.latitude <= 90):
+            errors["latitude"] = _("Latitude must be between -90 and 90.")
+        if self.longitude is not None and not (-180 <= self.longitude <= 180):
+            errors["longitude"] = _("Longitude must be between -180 and 180.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Licence(models.Model):
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="licences"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=LicenceKind.choices)
+    number = models.CharField(_("licence number"), max_length=32, unique=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
+    issuing_authority = models.CharField(_("issuing authority"), max_length=100, blank=True)
+    scope = models.CharField(_("licensed activities"), max_length=255, blank=True)
+
+    scope_region_lookup = "business__region"
+    scope_business_lookup = "business"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["valid_until", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self) -> None:
+        errors = {}
+        self.number = (self.number or "").strip().upper()
+        try:
+            if self.kind == LicenceKind.PRODUCTION:
+                validate_production_licence(self.number)
+            elif self.kind == LicenceKind.BUSINESS:
+                validate_business_licence(self.number)
+        except ValidationError as exc:
+            errors["number"] = exc.messages
+        try:
+            _not_future(self.issued_on, _("Issue date"))
+        except ValidationError as exc:
+            errors["issued_on"] = exc.messages
+        if self.kind != LicenceKind.FILING and self.valid_until is None:
+            errors["valid_until"] = _("A licence needs its expiry date.")
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            errors["valid_until"] = _("Expiry date is before the issue date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def days_left(self) -> int | None:
+        if self.valid_until is None:
+            return None
+        return (self.valid_until - timezone.localdate()).days
+
+
+class Staff(models.Model):
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices)
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    trained_on = models.DateField(_("last training"), null=True, blank=True)
+    assessed_on = models.DateField(_("last assessment"), null=True, blank=True)
+    assessment_passed = models.BooleanField(_("assessment passed"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    scope_region_lookup = "business__region"
+    scope_business_lookup = "business"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("food-safety staff member")
+        verbose_name_plural = _("food-safety staff")
+        ordering = ["business", "role", "name"]
+        constraints = [models.UniqueConstraint(fields=["business", "role", "name"], name="staff_unique_person_role")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        errors = {}
+        for field, label in (("trained_on", _("Training date")), ("assessed_on", _("Assessment date"))):
+            try:
+                _not_future(getattr(self, field), label)
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+
+class StaffingRule(models.Model):
+    """Which business types must appoint which of the two staff (两员), by scale and diners.
+
+    A business needs ``role`` when its type matches and it meets every threshold given on the row;
+    rows are alternatives. Editable by a city administrator: provinces revise these."""
+
+    business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
+    role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices)
+    min_scale = models.PositiveSmallIntegerField(_("from scale"), choices=Scale.choices, null=True, blank=True)
+    min_diners = models.PositiveIntegerField(_("from diners per meal"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=255)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("staffing rule")
+        verbose_name_plural = _("staffing rules")
+        ordering = ["business_type", "role", "min_scale", "min_diners"]
+
+    def __str__(self) -> str:
+        return f"{self.get_business_type_display()} → {self.get_role_display()}"
+
+    def applies_to(self, business_type: str, scale: int, diners: int | None) -> bool:
+        return (
+            self.active
+            and self.business_type == business_type
+            and (self.min_scale is None or scale >= self.min_scale)
+            and (self.min_diners is None or (diners or 0) >= self.min_diners)
+        )
+
+
+class ImportRun(models.Model):
+    """One import of a file: all rows were written, or none; the errors are kept for the report."""
+
+    kind = models.CharField(max_length=32, default="businesses")
+    filename = models.CharField(_("file"), max_length=255)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    business = models.ForeignKey(Business, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    seconds = models.FloatField(default=0)
+
+    scope_region_lookup = "region"
+    scope_business_lookup = "business"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

@@ -1,0 +1,149 @@
+"""Registry reads. Every function starts from ``restrict(user, …)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shian.core.choices import RegionLevel
+from shian.core.models import Region, User
+from shian.core.scoping import VIEW
+from shian.core.selectors import region_rollup
+
+from .choices import BusinessStatus, BusinessType, LicenceKind
+from .filters import EXPIRY_WARNING_DAYS, BusinessFilter, apply_business_filter, licence_state_q
+from .models import Business, ImportRun, Licence, Staff, StaffingRule
+
+
+def business_list(user: User, f: BusinessFilter | None = None) -> QuerySet[Business]:
+    qs = Business.objects.restrict(user, VIEW).select_related("region")
+    return apply_business_filter(qs, f or BusinessFilter())
+
+
+def licence_summaries(business_ids: list[int]) -> dict[int, dict]:
+    """For a page of businesses: the latest expiry and its state, in one query."""
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=EXPIRY_WARNING_DAYS)
+    out: dict[int, dict] = {}
+    rows = Licence.objects.filter(business_id__in=business_ids).values_list("business_id", "kind", "valid_until")
+    for business_id, kind, valid_until in rows:
+        s = out.setdefault(business_id, {"latest": None, "filing": False})
+        if kind == LicenceKind.FILING:
+            s["filing"] = True
+        elif valid_until and (s["latest"] is None or valid_until > s["latest"]):
+            s["latest"] = valid_until
+    for s in out.values():
+        latest = s["latest"]
+        if s["filing"] or (latest and latest > soon):
+            s["state"] = "valid"
+        elif latest and latest >= today:
+            s["state"] = "expiring"
+        else:
+            s["state"] = "expired"
+    return out
+
+
+def licence_list(user: User, *, state: str | None = None, q: str | None = None) -> QuerySet[Licence]:
+    today = timezone.localdate()
+    qs = Licence.objects.restrict(user, VIEW).select_related("business", "business__region")
+    if state == "expiring":
+        qs = qs.filter(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS))
+    elif state == "expired":
+        qs = qs.filter(valid_until__lt=today)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(business__name__icontains=q))
+    return qs.order_by("valid_until", "id")
+
+
+def staff_for_business(business: Business) -> QuerySet[Staff]:
+    return business.staff.order_by("role", "-active", "name")
+
+
+def import_runs(user: User) -> QuerySet[ImportRun]:
+    return ImportRun.objects.restrict(user, VIEW).select_related("actor")
+
+
+def staffing_rules() -> QuerySet[StaffingRule]:
+    return StaffingRule.objects.all()
+
+
+def child_level(user: User) -> int:
+    """The region level one below the user's own (districts for the city, streets for a district)."""
+    if user.region_id is None:
+        return RegionLevel.DISTRICT
+    return min(int(user.region.level) + 1, RegionLevel.GRID)
+
+
+def staffing_rate(user: User) -> dict:
+    """两员配备率: share of operating businesses that have every role the rule table requires,
+    overall, by sub-region (one level below the user's own) and by business type."""
+    base = Business.objects.restrict(user, VIEW).filter(status=BusinessStatus.OPERATING)
+    rows = base.values("region_id", "type").annotate(
+        total=Count("id"), complete=Count("id", filter=Q(staffing_complete=True))
+    )
+    by_region_raw: dict[int, tuple[int, int]] = {}
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    total = complete = 0
+    for r in rows:
+        c, t = by_region_raw.get(r["region_id"], (0, 0))
+        by_region_raw[r["region_id"]] = (c + r["complete"], t + r["total"])
+        by_type[r["type"]][0] += r["complete"]
+        by_type[r["type"]][1] += r["total"]
+        total += r["total"]
+        complete += r["complete"]
+    level = child_level(user)
+    rolled = region_rollup(by_region_raw, level=level)
+    names = dict(Region.objects.filter(pk__in=rolled).values_list("pk", "name"))
+    labels = dict(BusinessType.choices)
+
+    def pct(c: int, t: int) -> float | None:
+        return round(100.0 * c / t, 1) if t else None
+
+    return {
+        "total": total,
+        "complete": complete,
+        "rate": pct(complete, total),
+        "by_region": sorted(
+            (
+                {"region_id": k, "name": names.get(k, "?"), "complete": v[0], "total": v[1], "rate": pct(*v)}
+                for k, v in rolled.items()
+            ),
+            key=lambda x: x["name"],
+        ),
+        "by_type": [
+            {"type": k, "label": str(labels.get(k, k)), "complete": v[0], "total": v[1], "rate": pct(*v)}
+            for k, v in sorted(by_type.items())
+        ],
+    }
+
+
+def licence_counts(user: User) -> dict[str, int]:
+    today = timezone.localdate()
+    lic = Licence.objects.restrict(user, VIEW).filter(business__status=BusinessStatus.OPERATING)
+    expiring = lic.filter(
+        valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS)
+    ).count()
+    operating = Business.objects.restrict(user, VIEW).filter(status=BusinessStatus.OPERATING)
+    expired = operating.filter(licence_state_q("expired", today)).count()
+    return {"expiring": expiring, "expired_businesses": expired}
+
+
+def business_counts_by_type(user: User) -> list[tuple[str, int]]:
+    labels = dict(BusinessType.choices)
+    rows = (
+        Business.objects.restrict(user, VIEW)
+        .filter(status=BusinessStatus.OPERATING)
+        .values("type")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [(str(labels.get(r["type"], r["type"])), r["n"]) for r in rows]
+
+
+def region_filter_choices(user: User) -> list[tuple[int, str]]:
+    from shian.core.selectors import region_choices
+
+    return region_choices(user, max_level=RegionLevel.STREET)

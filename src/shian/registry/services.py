@@ -1,0 +1,239 @@
+"""Registry writes. Every function validates, writes, checks scope and audits in one transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shian.core.audit import audit, diff, snapshot
+from shian.core.choices import AuditAction
+from shian.core.models import Region, User
+from shian.core.scoping import ADD, CHANGE, assert_in_scope
+
+from .models import Business, Licence, Staff, StaffingRule
+from .staffing import RuleBook
+
+
+class ConflictError(Exception):
+    """Someone else saved the object since it was read (optimistic locking)."""
+
+
+BUSINESS_FIELDS = [
+    "name",
+    "uscc",
+    "type",
+    "scale",
+    "diners_per_meal",
+    "address",
+    "region",
+    "latitude",
+    "longitude",
+    "status",
+    "legal_representative",
+    "contact_phone",
+]
+LICENCE_FIELDS = ["kind", "number", "issued_on", "valid_until", "issuing_authority", "scope"]
+STAFF_FIELDS = ["role", "name", "phone", "trained_on", "assessed_on", "assessment_passed", "active"]
+
+
+def _check_region(actor: User | None, region: Region | None) -> None:
+    if actor is None or region is None:
+        return
+    if not Region.objects.restrict(actor).filter(pk=region.pk).exists():
+        raise ValidationError({"region": _("Region %(name)s is outside your scope.") % {"name": region.name}})
+
+
+def _apply(obj, fields: list[str], data: dict[str, Any]) -> None:
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+# --- businesses -------------------------------------------------------------------------------
+@transaction.atomic
+def business_create(*, actor: User | None, **data: Any) -> Business:
+    business = Business()
+    _apply(business, BUSINESS_FIELDS, data)
+    _check_region(actor, data.get("region"))
+    business.full_clean()
+    business.save()
+    assert_in_scope(actor, business, ADD)
+    staffing_refresh(business_ids=[business.pk])
+    business.refresh_from_db()
+    audit(actor=actor, action=AuditAction.CREATE, obj=business, changes=diff({}, snapshot(business)))
+    return business
+
+
+@transaction.atomic
+def business_update(
+    *, actor: User | None, business: Business, expected_version: int | None = None, **data: Any
+) -> Business:
+    current = Business.objects.select_for_update().get(pk=business.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            _(
+                "This business was changed by someone else (version %(v)d) since you opened it; "
+                "reload and apply your change again."
+            )
+            % {"v": current.version}
+        )
+    before = snapshot(current)
+    _apply(current, BUSINESS_FIELDS, data)
+    if "region" in data:
+        _check_region(actor, data["region"])
+    current.full_clean()
+    changes = diff(before, snapshot(current))
+    if not changes:
+        return current
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    assert_in_scope(actor, current, CHANGE)
+    staffing_refresh(business_ids=[current.pk])
+    audit(actor=actor, action=AuditAction.UPDATE, obj=current, changes=changes)
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def business_delete(*, actor: User | None, business: Business) -> None:
+    if business.accounts.exists():
+        raise ValidationError(_("This business still has user accounts; deactivate or move them first."))
+    for child in [*business.licences.all(), *business.staff.all()]:
+        audit(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=child,
+            changes=diff(snapshot(child), {}),
+            note=_("deleted with business %(name)s") % {"name": business.name},
+        )
+    audit(actor=actor, action=AuditAction.DELETE, obj=business, changes=diff(snapshot(business), {}))
+    business.delete()
+
+
+def _touch(business: Business) -> None:
+    Business.objects.filter(pk=business.pk).update(updated_at=timezone.now())
+
+
+# --- licences ---------------------------------------------------------------------------------
+@transaction.atomic
+def licence_create(*, actor: User | None, business: Business, **data: Any) -> Licence:
+    licence = Licence(business=business)
+    _apply(licence, LICENCE_FIELDS, data)
+    licence.full_clean()
+    licence.save()
+    assert_in_scope(actor, licence, ADD)
+    _touch(business)
+    audit(actor=actor, action=AuditAction.CREATE, obj=licence, changes=diff({}, snapshot(licence)))
+    return licence
+
+
+@transaction.atomic
+def licence_update(*, actor: User | None, licence: Licence, **data: Any) -> Licence:
+    before = snapshot(licence)
+    _apply(licence, LICENCE_FIELDS, data)
+    licence.full_clean()
+    changes = diff(before, snapshot(licence))
+    if changes:
+        licence.save()
+        assert_in_scope(actor, licence, CHANGE)
+        _touch(licence.business)
+        audit(actor=actor, action=AuditAction.UPDATE, obj=licence, changes=changes)
+    return licence
+
+
+@transaction.atomic
+def licence_delete(*, actor: User | None, licence: Licence) -> None:
+    audit(actor=actor, action=AuditAction.DELETE, obj=licence, changes=diff(snapshot(licence), {}))
+    licence.delete()
+
+
+# --- staff ------------------------------------------------------------------------------------
+@transaction.atomic
+def staff_create(*, actor: User | None, business: Business, **data: Any) -> Staff:
+    staff = Staff(business=business)
+    _apply(staff, STAFF_FIELDS, data)
+    staff.full_clean()
+    staff.save()
+    assert_in_scope(actor, staff, ADD)
+    staffing_refresh(business_ids=[business.pk])
+    audit(actor=actor, action=AuditAction.CREATE, obj=staff, changes=diff({}, snapshot(staff)))
+    return staff
+
+
+@transaction.atomic
+def staff_update(*, actor: User | None, staff: Staff, **data: Any) -> Staff:
+    before = snapshot(staff)
+    _apply(staff, STAFF_FIELDS, data)
+    staff.full_clean()
+    changes = diff(before, snapshot(staff))
+    if changes:
+        staff.save()
+        assert_in_scope(actor, staff, CHANGE)
+        staffing_refresh(business_ids=[staff.business_id])
+        audit(actor=actor, action=AuditAction.UPDATE, obj=staff, changes=changes)
+    return staff
+
+
+@transaction.atomic
+def staff_delete(*, actor: User | None, staff: Staff) -> None:
+    business_id = staff.business_id
+    audit(actor=actor, action=AuditAction.DELETE, obj=staff, changes=diff(snapshot(staff), {}))
+    staff.delete()
+    staffing_refresh(business_ids=[business_id])
+
+
+# --- the 两员 staffing state ---------------------------------------------------------------------
+def staffing_refresh(*, business_ids: list[int] | None = None, rules: RuleBook | None = None) -> int:
+    """Recompute ``staffing_complete``/``staffing_missing`` for some businesses (or all). Returns how
+    many changed. Called by every service that changes a business, its staff, or the rules."""
+    rules = rules or RuleBook.load()
+    qs = Business.objects.all()
+    staff_qs = Staff.objects.filter(active=True)
+    if business_ids is not None:
+        qs = qs.filter(pk__in=business_ids)
+        staff_qs = staff_qs.filter(business_id__in=business_ids)
+    present: dict[int, set[str]] = defaultdict(set)
+    for business_id, role in staff_qs.values_list("business_id", "role").iterator(chunk_size=5000):
+        present[business_id].add(role)
+    changed = []
+    rows = qs.values_list("pk", "type", "scale", "diners_per_meal", "staffing_complete", "staffing_missing")
+    for pk, btype, scale, diners, was_complete, was_missing in rows.iterator(chunk_size=5000):
+        complete, missing = rules.evaluate(btype, scale, diners, present.get(pk, set()))
+        if complete != was_complete or missing != was_missing:
+            changed.append(Business(pk=pk, staffing_complete=complete, staffing_missing=missing))
+    Business.objects.bulk_update(changed, ["staffing_complete", "staffing_missing"], batch_size=2000)
+    return len(changed)
+
+
+@transaction.atomic
+def staffing_rule_save(*, actor: User | None, rule: StaffingRule | None = None, **data: Any) -> StaffingRule:
+    creating = rule is None
+    rule = rule or StaffingRule()
+    before = {} if creating else snapshot(rule)
+    for name, value in data.items():
+        setattr(rule, name, value)
+    rule.full_clean()
+    rule.save()
+    audit(
+        actor=actor,
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        obj=rule,
+        changes=diff(before, snapshot(rule)),
+    )
+    staffing_refresh()
+    return rule
+
+
+@transaction.atomic
+def staffing_rule_delete(*, actor: User | None, rule: StaffingRule) -> None:
+    audit(actor=actor, action=AuditAction.DELETE, obj=rule, changes=diff(snapshot(rule), {}))
+    rule.delete()
+    staffing_refresh()

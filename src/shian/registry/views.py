@@ -1,0 +1,393 @@
+"""Registry pages. Thin: parse the request, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shian.core import tabs
+from shian.core.exports import XLSX_CONTENT_TYPE
+from shian.core.scoping import ADD, CHANGE, DELETE, VIEW, get_object_for_user, role_may
+
+from . import exports, imports, selectors, services
+from .choices import BusinessStatus, BusinessType, Scale
+from .filters import SORTS, BusinessFilter
+from .forms import BusinessForm, ImportForm, LicenceForm, StaffForm, StaffingRuleForm
+from .models import Business, ImportRun, Licence, Staff, StaffingRule
+
+PAGE_SIZE = 50
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _form_errors_from(exc: ValidationError, form) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _require(user, action, model):
+    if not role_may(user, action, model):
+        raise PermissionDenied
+
+
+# --- businesses -------------------------------------------------------------------------------
+@login_required
+def business_list(request):
+    _require(request.user, VIEW, Business)
+    f, problems = BusinessFilter.from_query(request.GET)
+    for p in problems:
+        messages.warning(request, _("Ignored an invalid filter value for %(field)s.") % {"field": p})
+    page = Paginator(selectors.business_list(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    summaries = selectors.licence_summaries([b.pk for b in page.object_list])
+    rows = [(b, summaries.get(b.pk)) for b in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "filter": f,
+        "active": f.active(),
+        "types": BusinessType.choices,
+        "statuses": BusinessStatus.choices,
+        "scales": Scale.choices,
+        "regions": selectors.region_filter_choices(request.user),
+        "sort": f.sort,
+        "sorts": SORTS,
+        "can_add": role_may(request.user, ADD, Business),
+    }
+    template = (
+        "registry/_business_table.html" if request.htmx and not request.htmx.boosted else "registry/business_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def business_export(request):
+    _require(request.user, VIEW, Business)
+    f, _problems = BusinessFilter.from_query(request.GET)
+    content = exports.businesses_xlsx(selectors.business_list(request.user, f))
+    return _xlsx_response(content, f"businesses-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def business_create(request):
+    _require(request.user, ADD, Business)
+    form = BusinessForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business = services.business_create(actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Business %(name)s created.") % {"name": business.name})
+            return redirect("registry:business_detail", pk=business.pk)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New business"), "cancel": reverse("registry:business_list")},
+    )
+
+
+@login_required
+def business_detail(request, pk: int, tab: str = "profile"):
+    business = get_object_for_user(Business.objects.select_related("region"), request.user, VIEW, pk=pk)
+    available = tabs.tabs_for("registry.business", request.user, business)
+    current = tabs.get("registry.business", request.GET.get("tab", tab)) or available[0]
+    if current not in available:
+        raise Http404
+    tab_html = current.render(request, business).content.decode()
+    return render(
+        request,
+        "registry/business_detail.html",
+        {
+            "business": business,
+            "tabs": available,
+            "current": current,
+            "tab_html": tab_html,
+            "can_change": role_may(request.user, CHANGE, Business),
+            "can_delete": role_may(request.user, DELETE, Business),
+        },
+    )
+
+
+@login_required
+def business_tab(request, pk: int, key: str):
+    business = get_object_for_user(Business.objects.select_related("region"), request.user, VIEW, pk=pk)
+    tab = tabs.get("registry.business", key)
+    if tab is None or tab not in tabs.tabs_for("registry.business", request.user, business):
+        raise Http404
+    return tab.render(request, business)
+
+
+@login_required
+def business_edit(request, pk: int):
+    business = get_object_for_user(Business, request.user, CHANGE, pk=pk)
+    form = BusinessForm(request.POST or None, instance=business, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_update(
+                actor=request.user,
+                business=business,
+                expected_version=form.cleaned_data.get("version"),
+                **form.service_data(),
+            )
+        except services.ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:business_detail", pk=business.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": business.name},
+            "cancel": reverse("registry:business_detail", args=[pk]),
+        },
+        status=409 if form.non_field_errors() else 200,
+    )
+
+
+@login_required
+@require_POST
+def business_delete(request, pk: int):
+    business = get_object_for_user(Business, request.user, DELETE, pk=pk)
+    try:
+        services.business_delete(actor=request.user, business=business)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:business_detail", pk=pk)
+    messages.success(request, _("Business %(name)s deleted.") % {"name": business.name})
+    return redirect("registry:business_list")
+
+
+# --- tabs -------------------------------------------------------------------------------------
+def render_profile_tab(request, business):
+    return render(request, "registry/_tab_profile.html", {"business": business})
+
+
+def render_licences_tab(request, business):
+    return render(
+        request,
+        "registry/_tab_licences.html",
+        {
+            "business": business,
+            "licences": business.licences.order_by("-valid_until"),
+            "can_change": role_may(request.user, CHANGE, Licence),
+            "can_add": role_may(request.user, ADD, Licence),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def render_staff_tab(request, business):
+    return render(
+        request,
+        "registry/_tab_staff.html",
+        {
+            "business": business,
+            "staff": selectors.staff_for_business(business),
+            "can_change": role_may(request.user, CHANGE, Staff),
+            "can_add": role_may(request.user, ADD, Staff),
+        },
+    )
+
+
+# --- licences and staff (children of a business) ----------------------------------------------
+def _child_form(request, *, form_class, business, instance, create, update, title, tab):
+    form = form_class(request.POST or None, instance=instance)
+    form.instance.business = business
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None or instance.pk is None:
+                create(actor=request.user, business=business, **form.cleaned_data)
+            else:
+                update(request.user, instance, form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("registry:business_detail", args=[business.pk]) + f"?tab={tab}")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": title, "cancel": reverse("registry:business_detail", args=[business.pk])},
+    )
+
+
+@login_required
+def licence_create(request, pk: int):
+    business = get_object_for_user(Business, request.user, VIEW, pk=pk)
+    _require(request.user, ADD, Licence)
+    return _child_form(
+        request,
+        form_class=LicenceForm,
+        business=business,
+        instance=None,
+        create=services.licence_create,
+        update=None,
+        tab="licences",
+        title=_("New licence for %(name)s") % {"name": business.name},
+    )
+
+
+@login_required
+def licence_edit(request, pk: int):
+    licence = get_object_for_user(Licence.objects.select_related("business"), request.user, CHANGE, pk=pk)
+    return _child_form(
+        request,
+        form_class=LicenceForm,
+        business=licence.business,
+        instance=licence,
+        create=None,
+        tab="licences",
+        title=_("Edit licence %(n)s") % {"n": licence.number},
+        update=lambda actor, obj, data: services.licence_update(actor=actor, licence=obj, **data),
+    )
+
+
+@login_required
+@require_POST
+def licence_delete(request, pk: int):
+    licence = get_object_for_user(Licence.objects.select_related("business"), request.user, DELETE, pk=pk)
+    services.licence_delete(actor=request.user, licence=licence)
+    messages.success(request, _("Licence %(n)s deleted.") % {"n": licence.number})
+    return redirect(reverse("registry:business_detail", args=[licence.business_id]) + "?tab=licences")
+
+
+@login_required
+def staff_create(request, pk: int):
+    business = get_object_for_user(Business, request.user, VIEW, pk=pk)
+    _require(request.user, ADD, Staff)
+    return _child_form(
+        request,
+        form_class=StaffForm,
+        business=business,
+        instance=None,
+        create=services.staff_create,
+        update=None,
+        tab="staff",
+        title=_("New staff member for %(name)s") % {"name": business.name},
+    )
+
+
+@login_required
+def staff_edit(request, pk: int):
+    staff = get_object_for_user(Staff.objects.select_related("business"), request.user, CHANGE, pk=pk)
+    return _child_form(
+        request,
+        form_class=StaffForm,
+        business=staff.business,
+        instance=staff,
+        create=None,
+        tab="staff",
+        title=_("Edit %(name)s") % {"name": staff.name},
+        update=lambda actor, obj, data: services.staff_update(actor=actor, staff=obj, **data),
+    )
+
+
+@login_required
+@require_POST
+def staff_delete(request, pk: int):
+    staff = get_object_for_user(Staff.objects.select_related("business"), request.user, DELETE, pk=pk)
+    services.staff_delete(actor=request.user, staff=staff)
+    messages.success(request, _("%(name)s removed.") % {"name": staff.name})
+    return redirect(reverse("registry:business_detail", args=[staff.business_id]) + "?tab=staff")
+
+
+# --- licence list (expiring within 30 days) ---------------------------------------------------
+@login_required
+def licence_list(request):
+    _require(request.user, VIEW, Licence)
+    state = request.GET.get("state") if request.GET.get("state") in {"expiring", "expired"} else None
+    q = (request.GET.get("q") or "").strip()[:100] or None
+    qs = selectors.licence_list(request.user, state=state, q=q)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_response(exports.licences_xlsx(qs), f"licences-{timezone.localdate():%Y%m%d}.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/licence_list.html",
+        {"page": page, "state": state or "", "q": q or "", "today": timezone.localdate()},
+    )
+
+
+# --- 两员 staffing ------------------------------------------------------------------------------
+@login_required
+def staffing(request):
+    _require(request.user, VIEW, Business)
+    return render(
+        request,
+        "registry/staffing.html",
+        {
+            "kpi": selectors.staffing_rate(request.user),
+            "rules": selectors.staffing_rules(),
+            "can_edit_rules": role_may(request.user, CHANGE, StaffingRule),
+        },
+    )
+
+
+@login_required
+def staffing_rule_edit(request, pk: int | None = None):
+    _require(request.user, CHANGE, StaffingRule)
+    rule = get_object_for_user(StaffingRule, request.user, CHANGE, pk=pk) if pk else None
+    form = StaffingRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        services.staffing_rule_save(actor=request.user, rule=rule, **form.cleaned_data)
+        messages.success(request, _("Rule saved; staffing recomputed."))
+        return redirect("registry:staffing")
+    return render(
+        request, "core/form.html", {"form": form, "title": _("Staffing rule"), "cancel": reverse("registry:staffing")}
+    )
+
+
+# --- import -----------------------------------------------------------------------------------
+@login_required
+def import_page(request):
+    _require(request.user, ADD, ImportRun)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = imports.import_businesses(data=upload.read(), filename=upload.name, actor=request.user)
+        if result.ok:
+            messages.success(request, _("Imported %(name)s.") % {"name": upload.name})
+        else:
+            messages.error(
+                request,
+                _("Nothing was imported: the file has errors. Download the report, fix the rows and upload it again."),
+            )
+        return redirect("registry:import_detail", pk=result.run.pk)
+    runs = selectors.import_runs(request.user)[:20]
+    return render(request, "registry/import.html", {"form": form, "runs": runs, "columns": imports.COLUMNS})
+
+
+@login_required
+def import_detail(request, pk: int):
+    run = get_object_for_user(ImportRun, request.user, VIEW, pk=pk)
+    return render(request, "registry/import_detail.html", {"run": run, "errors": run.errors[:500]})
+
+
+@login_required
+def import_errors(request, pk: int):
+    run = get_object_for_user(ImportRun, request.user, VIEW, pk=pk)
+    return _xlsx_response(imports.error_report_xlsx(run), f"import-errors-{run.pk}.xlsx")
+
+
+@login_required
+def import_template(request):
+    return _xlsx_response(imports.template_xlsx(), "shian-business-import-template.xlsx")

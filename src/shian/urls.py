@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from shian.api import api
+
+urlpatterns = [
+    path("", include("shian.core.urls")),
+    path("registry/", include("shian.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+]
