@@ -24,12 +24,12 @@ serve: $(STAMP)
 
 ## make test: lint + the whole suite (SQLite unless SHIAN_DATABASE_URL says otherwise)
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts conftest.py
 	$(BIN)/pytest -q -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts conftest.py
+	$(BIN)/ruff format --check src tests benchmarks scripts conftest.py
 
 ## make bench: every benchmark at full size (BENCH_SIZE=small for the CI size)
 bench: $(STAMP)

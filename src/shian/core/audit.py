@@ -30,7 +30,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """{field: [before, after]} for every field that differs; a missing side is None (create/delete)."""
+    keys = list(after) + [k for k in before if k not in after]
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
 def object_type(obj_or_model: models.Model | type[models.Model]) -> str:

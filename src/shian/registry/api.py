@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from shian.core.api import AUTH
 from shian.core.models import Region
@@ -208,7 +209,7 @@ def business_create(request, payload: BusinessIn):
     _require(request, ADD, Business)
     data = payload.model_dump()
     data["region"] = _region(data.pop("region_id"))
-    return 201, services.business_create(actor=request.user, **data)
+    return Status(201, services.business_create(actor=request.user, **data))
 
 
 @router.get("/businesses/{business_id}", response=BusinessOut)
@@ -232,7 +233,7 @@ def business_patch(request, business_id: int, payload: BusinessPatch):
 def business_delete(request, business_id: int):
     business = get_object_for_user(Business, request.user, DELETE, pk=business_id)
     services.business_delete(actor=request.user, business=business)
-    return 204, None
+    return Status(204, None)
 
 
 # --- licences ---------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def business_licences(request, business_id: int):
 def licence_create(request, business_id: int, payload: LicenceIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
     _require(request, ADD, Licence)
-    return 201, services.licence_create(actor=request.user, business=business, **payload.model_dump())
+    return Status(201, services.licence_create(actor=request.user, business=business, **payload.model_dump()))
 
 
 @router.get("/licences/{licence_id}", response=LicenceOut)
@@ -271,7 +272,7 @@ def licence_patch(request, licence_id: int, payload: LicencePatch):
 def licence_delete(request, licence_id: int):
     licence = get_object_for_user(Licence, request.user, DELETE, pk=licence_id)
     services.licence_delete(actor=request.user, licence=licence)
-    return 204, None
+    return Status(204, None)
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -286,7 +287,7 @@ def business_staff(request, business_id: int):
 def staff_create(request, business_id: int, payload: StaffIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
     _require(request, ADD, Staff)
-    return 201, services.staff_create(actor=request.user, business=business, **payload.model_dump())
+    return Status(201, services.staff_create(actor=request.user, business=business, **payload.model_dump()))
 
 
 @router.get("/staff/{staff_id}", response=StaffOut)
@@ -304,7 +305,7 @@ def staff_patch(request, staff_id: int, payload: StaffPatch):
 def staff_delete(request, staff_id: int):
     staff = get_object_for_user(Staff, request.user, DELETE, pk=staff_id)
     services.staff_delete(actor=request.user, staff=staff)
-    return 204, None
+    return Status(204, None)
 
 
 # --- imports and KPIs -------------------------------------------------------------------------
@@ -316,7 +317,7 @@ def staff_delete(request, staff_id: int):
 def import_businesses(request, file: File[UploadedFile]):
     _require(request, ADD, ImportRun)
     result = imports.import_businesses(data=file.read(), filename=file.name or "upload", actor=request.user)
-    return (201 if result.ok else 422), result.run
+    return Status((201 if result.ok else 422), result.run)
 
 
 @router.get("/imports/{run_id}", response=ImportRunOut)

@@ -362,10 +362,10 @@ def import_businesses(
             raise FileRejected(_("The file has a header but no data rows."))
     except FileRejected as exc:
         errors = [RowError(row=0, column="", value="", message=str(exc))]
-    if not errors:
+    if parsed:  # report every problem in one pass, not just the first kind found
         _check_duplicates(parsed, errors)
-    if not errors:
         _check_existing(parsed, actor, errors)
+    errors.sort(key=lambda e: e.row)
     if errors:
         run = ImportRun.objects.create(
             filename=filename[:255],

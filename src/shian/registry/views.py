@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -345,7 +345,7 @@ def staffing(request):
 @login_required
 def staffing_rule_edit(request, pk: int | None = None):
     _require(request.user, CHANGE, StaffingRule)
-    rule = get_object_for_user(StaffingRule, request.user, CHANGE, pk=pk) if pk else None
+    rule = get_object_or_404(StaffingRule, pk=pk) if pk else None  # rules are city-wide data, not scoped rows
     form = StaffingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         services.staffing_rule_save(actor=request.user, rule=rule, **form.cleaned_data)

@@ -1,0 +1,72 @@
+"""Shared fixtures: a two-district slice of Ningbo, one user per role, API clients."""
+
+import pytest
+from django.test import Client
+
+from shian.core.choices import RegionLevel, Role
+from shian.core.models import Region
+from shian.core.tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture
+def city(db):
+    ningbo = Region.objects.create(code="330200", name="宁波市", level=RegionLevel.CITY)
+    tree = {"city": ningbo}
+    for key, code, name in (("haishu", "330203", "海曙区"), ("jiangbei", "330205", "江北区")):
+        district = Region.objects.create(code=code, name=name, level=RegionLevel.DISTRICT, parent=ningbo)
+        street = Region.objects.create(
+            code=f"{code}001", name=f"{name}一街道", level=RegionLevel.STREET, parent=district
+        )
+        grid = Region.objects.create(code=f"{code}001001", name=f"{name}一网格", level=RegionLevel.GRID, parent=street)
+        tree[key] = district
+        tree[f"{key}_street"] = street
+        tree[f"{key}_grid"] = grid
+    return tree
+
+
+@pytest.fixture
+def users(city):
+    return {
+        "admin": UserFactory(username="admin", role=Role.CITY_ADMIN, region=city["city"]),
+        "haishu": UserFactory(username="haishu", role=Role.DISTRICT_REGULATOR, region=city["haishu"]),
+        "jiangbei": UserFactory(username="jiangbei", role=Role.DISTRICT_REGULATOR, region=city["jiangbei"]),
+        "street": UserFactory(username="street", role=Role.STREET_OFFICER, region=city["haishu_street"]),
+        "inspector": UserFactory(username="inspector", role=Role.INSPECTOR, region=city["haishu"]),
+        "public": UserFactory(username="public", role=Role.PUBLIC),
+    }
+
+
+def login(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+class ApiClient:
+    """A test client that sends a bearer token, like an external system would."""
+
+    def __init__(self, user):
+        from shian.core.services import api_token_create
+
+        _token, self.key = api_token_create(user=user, name="test")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.key}")
+
+    def __getattr__(self, name):
+        method = getattr(self.client, name)
+
+        def call(path, data=None, **kwargs):
+            if name in {"post", "patch", "put"} and data is not None and "format" not in kwargs:
+                return method(path, data, content_type="application/json", **kwargs)
+            return method(path, data, **kwargs) if data is not None else method(path, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def web():
+    return login
+
+
+@pytest.fixture
+def api():
+    return ApiClient

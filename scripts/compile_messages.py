@@ -1,0 +1,44 @@
+"""Fill the zh_Hans catalogue from scripts/zh_hans.py and compile it to .mo with polib.
+
+Fails (exit 1) when a msgid has no translation, so the Chinese UI never silently shows English."""
+
+import sys
+from pathlib import Path
+
+import polib
+
+sys.path.insert(0, str(Path(__file__).parent))
+from zh_hans import PLURALS, ZH  # noqa: E402
+
+PO = Path(__file__).resolve().parents[1] / "src/shian/locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+def main() -> int:
+    po = polib.pofile(str(PO))
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata["Language"] = "zh_Hans"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    missing = []
+    for entry in po:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        if entry.msgid_plural:
+            text = PLURALS.get(entry.msgid)
+            if text:
+                entry.msgstr_plural = {0: text}
+            else:
+                missing.append(entry.msgid)
+        elif entry.msgid in ZH:
+            entry.msgstr = ZH[entry.msgid]
+        else:
+            missing.append(entry.msgid)
+    po.save()
+    po.save_as_mofile(str(PO.with_suffix(".mo")))
+    if missing:
+        print("untranslated:", *missing, sep="\n  ")
+        return 1
+    print(f"compiled {len(po)} messages to {PO.with_suffix('.mo')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+from django.core.management import call_command
+
+from shian.core.models import AuditEntry, Region, User
+from shian.registry.choices import BusinessType
+from shian.registry.models import Business, Licence, Staff
+from shian.registry.selectors import licence_counts, staffing_rate
+
+
+def _city():
+    call_command("demo", businesses=400, no_progress=True)
+
+
+def test_demo_city(db):
+    _city()
+    assert Region.objects.filter(level=2).count() == 10
+    assert set(Region.objects.filter(level=2).values_list("name", flat=True)) >= {"海曙区", "象山县", "慈溪市"}
+    assert Business.objects.count() == 400
+    assert set(Business.objects.values_list("type", flat=True)) == set(BusinessType.values)
+    roles = set(User.objects.values_list("role", flat=True))
+    assert {
+        "city_admin",
+        "district_regulator",
+        "street_officer",
+        "inspector",
+        "business_staff",
+        "canteen_manager",
+        "laboratory",
+        "insurer",
+        "public",
+    } <= roles
+    admin = User.objects.get(username="admin")
+    kpi = staffing_rate(admin)
+    assert 50 < kpi["rate"] < 100  # a few gaps on purpose
+    assert licence_counts(admin)["expired_businesses"] > 0
+    assert AuditEntry.objects.filter(object_type="registry.business").count() == 400
+
+
+def test_demo_records_are_valid(db):
+    _city()
+    for business in Business.objects.all()[:150]:
+        business.full_clean()
+    for licence in Licence.objects.all()[:150]:
+        licence.full_clean()
+    for person in Staff.objects.all()[:150]:
+        person.full_clean()
+
+
+def test_demo_is_deterministic(db):
+    _city()
+    first = list(Business.objects.order_by("pk").values_list("uscc", "name")[:50])
+    for model in (Staff, Licence):
+        model.objects.all().delete()
+    User.objects.all().delete()
+    Business.objects.all().delete()
+    Region.objects.filter(level=4).delete()
+    Region.objects.filter(level=3).delete()
+    Region.objects.filter(level=2).delete()
+    Region.objects.all().delete()
+    _city()
+    assert list(Business.objects.order_by("pk").values_list("uscc", "name")[:50]) == first
+
+
+def test_demo_skips_when_city_exists(db, capsys):
+    _city()
+    call_command("demo", businesses=100, no_progress=True)
+    assert Business.objects.count() == 400
+    assert "already holds a city" in capsys.readouterr().out
