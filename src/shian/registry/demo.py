@@ -198,6 +198,7 @@ def generate_businesses(ctx: DemoContext) -> None:
                     address=f"浙江省宁波市{district.name}{grid.parent.name}{rng.choice(ROADS)}{rng.randrange(1, 999)}"
                     "号",
                     region=grid,
+                    region_path=grid.path,
                     latitude=Decimal(f"{lat + rng.uniform(-0.08, 0.08):.6f}"),
                     longitude=Decimal(f"{lng + rng.uniform(-0.08, 0.08):.6f}"),
                     status=status,
@@ -292,7 +293,7 @@ def _staff(rng, business: Business, role: str, today: dt.date) -> Staff:
 
 def generate_accounts(ctx: DemoContext) -> None:
     haishu = Region.objects.get(code="330203")
-    in_haishu = Business.objects.filter(region__path__startswith=haishu.path, status=BusinessStatus.OPERATING)
+    in_haishu = Business.objects.filter(region_path__startswith=haishu.path, status=BusinessStatus.OPERATING)
     accounts = [
         (
             "shop",

@@ -25,8 +25,8 @@ SORTS = {
     "-uscc": ("-uscc",),
     "type": ("type", "name", "id"),
     "-type": ("-type", "name", "id"),
-    "region": ("region__path", "name", "id"),
-    "-region": ("-region__path", "name", "id"),
+    "region": ("region_path", "name", "id"),
+    "-region": ("-region_path", "name", "id"),
     "status": ("status", "name", "id"),
     "-status": ("-status", "name", "id"),
     "updated": ("updated_at", "id"),
@@ -98,7 +98,7 @@ def apply_business_filter(qs: QuerySet[Business], f: BusinessFilter) -> QuerySet
         qs = qs.filter(scale=f.scale)
     if f.region:
         path = Region.objects.filter(pk=f.region).values_list("path", flat=True).first()
-        qs = qs.filter(region__path__startswith=path) if path else qs.none()
+        qs = qs.filter(region_path__startswith=path) if path else qs.none()
     if f.staffing:
         qs = qs.filter(staffing_complete=(f.staffing == "complete"))
     if f.licence:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from shian.core.selectors import regions_for_user
 
 from .models import Business, Licence, Staff, StaffingRule
+from .services import BUSINESS_FIELDS, LICENCE_FIELDS, STAFF_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -15,20 +16,7 @@ class BusinessForm(forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = [
-            "name",
-            "uscc",
-            "type",
-            "scale",
-            "diners_per_meal",
-            "address",
-            "region",
-            "latitude",
-            "longitude",
-            "status",
-            "legal_representative",
-            "contact_phone",
-        ]
+        fields = BUSINESS_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,14 +35,14 @@ class BusinessForm(forms.ModelForm):
 class LicenceForm(forms.ModelForm):
     class Meta:
         model = Licence
-        fields = ["kind", "number", "issued_on", "valid_until", "issuing_authority", "scope"]
+        fields = LICENCE_FIELDS
         widgets = {"issued_on": DateInput, "valid_until": DateInput}
 
 
 class StaffForm(forms.ModelForm):
     class Meta:
         model = Staff
-        fields = ["role", "name", "phone", "trained_on", "assessed_on", "assessment_passed", "active"]
+        fields = STAFF_FIELDS
         widgets = {"trained_on": DateInput, "assessed_on": DateInput}
 
 

@@ -33,6 +33,7 @@ from shian.core.validators import make_uscc
 from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffRole
 from .models import Business, ImportRun, Licence, Staff
 from .services import staffing_refresh
+from .staffing import RuleBook
 
 MAX_REPORTED_ERRORS = 20_000
 CHUNK = 500  # ids per IN (...) query: well under SQLite's variable limit
@@ -201,8 +202,7 @@ def _choice(enum, aliases: dict[str, str] | None = None) -> Callable[[Any], Any]
         key = _text(value).lower()
         if key not in lookup:
             raise ValueError(
-                _("not one of: %(options)s")
-                % {"options": "、".join(sorted({str(k) for k in (aliases or {})} | {str(v) for v in enum.values}))}
+                _("not one of: %(options)s") % {"options": "、".join(str(label) for _value, label in enum.choices)}
             )
         return lookup[key]
 
@@ -486,7 +486,8 @@ def _validate_models(p: ParsedRow, errors: list[RowError]) -> None:
                 errors.append(RowError(p.row, LABEL.get(key, key), _text(values.get(fname, "")), m))
 
     try:
-        Business(**p.business).full_clean(validate_unique=False)
+        # the region was resolved from the actor's own region table above: no per-row existence query
+        Business(**p.business).full_clean(exclude=["region"], validate_unique=False)
     except ValidationError as exc:
         report(exc, FIELD_TO_COLUMN, p.business)
     if p.licence:
@@ -633,22 +634,30 @@ def _write(
     for p in parsed:
         b = existing.get(p.business["uscc"])
         if b is None:
-            b = Business(**p.business, created_at=now, updated_at=now)
+            b = Business(**p.business, region_path=p.business["region"].path, created_at=now, updated_at=now)
             to_create.append(b)
         else:
             before = snapshot(b)
             for k, v in p.business.items():
                 setattr(b, k, v)
+            b.region_path = b.region.path
             changes = {k: v for k, v in diff(before, snapshot(b)).items() if k not in {"updated_at"}}
             if changes:
                 b.version += 1
                 b.updated_at = now
                 to_update.append((b, changes))
         p.business["_obj"] = b
+    rules = RuleBook.load()
+    for p in parsed:  # a new business's staff are exactly the file's: evaluate 两员 before inserting
+        b = p.business["_obj"]
+        if b.pk is None:
+            b.staffing_complete, b.staffing_missing = rules.evaluate(
+                b.type, b.scale, b.diners_per_meal, {s["role"] for s in p.staff}
+            )
     Business.objects.bulk_create(to_create, batch_size=1000)
     Business.objects.bulk_update(
         [b for b, _c in to_update],
-        [f.removesuffix("_id") for f in BUSINESS_COMPARE] + ["uscc", "version", "updated_at"],
+        [f.removesuffix("_id") for f in BUSINESS_COMPARE] + ["uscc", "region_path", "version", "updated_at"],
         batch_size=1000,
     )
     entries += [
@@ -667,7 +676,9 @@ def _write(
     changed_children = _write_children(parsed, touched_ids, actor, filename, entries)
     created_ids = {b.pk for b in to_create}
     updated_ids = {b.pk for b, _c in to_update} | (changed_children - created_ids)
-    staffing_refresh(business_ids=touched_ids)
+    existing_ids = [b.pk for b in existing.values()]
+    if existing_ids:  # existing businesses may have staff the file does not list
+        staffing_refresh(business_ids=existing_ids, rules=rules)
     run = ImportRun.objects.create(
         filename=filename[:255],
         status=ImportStatus.SUCCEEDED,

@@ -27,30 +27,32 @@ def _not_future(value, field_label) -> None:
 
 
 class Business(models.Model):
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
-    type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices, db_index=True)
+    type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
     scale = models.PositiveSmallIntegerField(_("scale"), choices=Scale.choices, default=Scale.SMALL)
     diners_per_meal = models.PositiveIntegerField(
         _("diners per meal"), null=True, blank=True, help_text=_("For canteens and meal suppliers.")
     )
     address = models.CharField(_("address"), max_length=255)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="businesses")
+    # copy of region.path: scoping and region filters become one prefix match on this row, no join
+    region_path = models.CharField(max_length=128, editable=False, default="")
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=BusinessStatus.choices, default=BusinessStatus.OPERATING, db_index=True
+        _("status"), max_length=12, choices=BusinessStatus.choices, default=BusinessStatus.OPERATING
     )
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[validate_phone])
     # derived by services.staffing_refresh from the StaffingRule table and the active staff
-    staffing_complete = models.BooleanField(_("two staff complete"), default=False, db_index=True, editable=False)
+    staffing_complete = models.BooleanField(_("two staff complete"), default=False, editable=False)
     staffing_missing = models.CharField(_("missing staff roles"), max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    scope_region_lookup = "region"
+    scope_path_lookup = "region_path"
     scope_business_lookup = "pk"
     objects = ScopedQuerySet.as_manager()
 
@@ -58,10 +60,15 @@ class Business(models.Model):
         verbose_name = _("business")
         verbose_name_plural = _("businesses")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["region", "type", "status"], name="business_region_type_idx")]
+        # No single-column indexes on low-selectivity columns (type, status, staffing): at city size a
+        # sequential scan beats random index access, and such indexes mislead SQLite's planner.
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.region_path = self.region.path if self.region_id else ""
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.uscc:
@@ -86,7 +93,7 @@ class Licence(models.Model):
     issuing_authority = models.CharField(_("issuing authority"), max_length=100, blank=True)
     scope = models.CharField(_("licensed activities"), max_length=255, blank=True)
 
-    scope_region_lookup = "business__region"
+    scope_path_lookup = "business__region_path"
     scope_business_lookup = "business"
     objects = ScopedQuerySet.as_manager()
 
@@ -136,7 +143,7 @@ class Staff(models.Model):
     assessment_passed = models.BooleanField(_("assessment passed"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
-    scope_region_lookup = "business__region"
+    scope_path_lookup = "business__region_path"
     scope_business_lookup = "business"
     objects = ScopedQuerySet.as_manager()
 

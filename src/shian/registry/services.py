@@ -118,35 +118,46 @@ def business_delete(*, actor: User | None, business: Business) -> None:
     business.delete()
 
 
-def _touch(business: Business) -> None:
-    Business.objects.filter(pk=business.pk).update(updated_at=timezone.now())
+# --- licences and staff: children of a business -----------------------------------------------
+def _child_create(obj, fields: list[str], *, actor: User | None, data: dict[str, Any], after) -> Any:
+    _apply(obj, fields, data)
+    obj.full_clean()
+    obj.save()
+    assert_in_scope(actor, obj, ADD)
+    after(obj)
+    audit(actor=actor, action=AuditAction.CREATE, obj=obj, changes=diff({}, snapshot(obj)))
+    return obj
 
 
-# --- licences ---------------------------------------------------------------------------------
+def _child_update(obj, fields: list[str], *, actor: User | None, data: dict[str, Any], after) -> Any:
+    before = snapshot(obj)
+    _apply(obj, fields, data)
+    obj.full_clean()
+    changes = diff(before, snapshot(obj))
+    if changes:
+        obj.save()
+        assert_in_scope(actor, obj, CHANGE)
+        after(obj)
+        audit(actor=actor, action=AuditAction.UPDATE, obj=obj, changes=changes)
+    return obj
+
+
+def _licence_changed(licence: Licence) -> None:
+    Business.objects.filter(pk=licence.business_id).update(updated_at=timezone.now())
+
+
+def _staff_changed(staff: Staff) -> None:
+    staffing_refresh(business_ids=[staff.business_id])
+
+
 @transaction.atomic
 def licence_create(*, actor: User | None, business: Business, **data: Any) -> Licence:
-    licence = Licence(business=business)
-    _apply(licence, LICENCE_FIELDS, data)
-    licence.full_clean()
-    licence.save()
-    assert_in_scope(actor, licence, ADD)
-    _touch(business)
-    audit(actor=actor, action=AuditAction.CREATE, obj=licence, changes=diff({}, snapshot(licence)))
-    return licence
+    return _child_create(Licence(business=business), LICENCE_FIELDS, actor=actor, data=data, after=_licence_changed)
 
 
 @transaction.atomic
 def licence_update(*, actor: User | None, licence: Licence, **data: Any) -> Licence:
-    before = snapshot(licence)
-    _apply(licence, LICENCE_FIELDS, data)
-    licence.full_clean()
-    changes = diff(before, snapshot(licence))
-    if changes:
-        licence.save()
-        assert_in_scope(actor, licence, CHANGE)
-        _touch(licence.business)
-        audit(actor=actor, action=AuditAction.UPDATE, obj=licence, changes=changes)
-    return licence
+    return _child_update(licence, LICENCE_FIELDS, actor=actor, data=data, after=_licence_changed)
 
 
 @transaction.atomic
@@ -155,31 +166,14 @@ def licence_delete(*, actor: User | None, licence: Licence) -> None:
     licence.delete()
 
 
-# --- staff ------------------------------------------------------------------------------------
 @transaction.atomic
 def staff_create(*, actor: User | None, business: Business, **data: Any) -> Staff:
-    staff = Staff(business=business)
-    _apply(staff, STAFF_FIELDS, data)
-    staff.full_clean()
-    staff.save()
-    assert_in_scope(actor, staff, ADD)
-    staffing_refresh(business_ids=[business.pk])
-    audit(actor=actor, action=AuditAction.CREATE, obj=staff, changes=diff({}, snapshot(staff)))
-    return staff
+    return _child_create(Staff(business=business), STAFF_FIELDS, actor=actor, data=data, after=_staff_changed)
 
 
 @transaction.atomic
 def staff_update(*, actor: User | None, staff: Staff, **data: Any) -> Staff:
-    before = snapshot(staff)
-    _apply(staff, STAFF_FIELDS, data)
-    staff.full_clean()
-    changes = diff(before, snapshot(staff))
-    if changes:
-        staff.save()
-        assert_in_scope(actor, staff, CHANGE)
-        staffing_refresh(business_ids=[staff.business_id])
-        audit(actor=actor, action=AuditAction.UPDATE, obj=staff, changes=changes)
-    return staff
+    return _child_update(staff, STAFF_FIELDS, actor=actor, data=data, after=_staff_changed)
 
 
 @transaction.atomic
@@ -195,16 +189,26 @@ def staffing_refresh(*, business_ids: list[int] | None = None, rules: RuleBook |
     """Recompute ``staffing_complete``/``staffing_missing`` for some businesses (or all). Returns how
     many changed. Called by every service that changes a business, its staff, or the rules."""
     rules = rules or RuleBook.load()
-    qs = Business.objects.all()
-    staff_qs = Staff.objects.filter(active=True)
-    if business_ids is not None:
-        qs = qs.filter(pk__in=business_ids)
-        staff_qs = staff_qs.filter(business_id__in=business_ids)
+    if business_ids is None:
+        return _staffing_refresh_chunk(Business.objects.all(), Staff.objects.filter(active=True), rules)
+    changed = 0
+    for i in range(0, len(business_ids), STAFFING_CHUNK):  # bounded IN (...) lists on every database
+        chunk = business_ids[i : i + STAFFING_CHUNK]
+        changed += _staffing_refresh_chunk(
+            Business.objects.filter(pk__in=chunk), Staff.objects.filter(active=True, business_id__in=chunk), rules
+        )
+    return changed
+
+
+STAFFING_CHUNK = 5000
+
+
+def _staffing_refresh_chunk(businesses, staff, rules: RuleBook) -> int:
     present: dict[int, set[str]] = defaultdict(set)
-    for business_id, role in staff_qs.values_list("business_id", "role").iterator(chunk_size=5000):
+    for business_id, role in staff.values_list("business_id", "role").iterator(chunk_size=5000):
         present[business_id].add(role)
     changed = []
-    rows = qs.values_list("pk", "type", "scale", "diners_per_meal", "staffing_complete", "staffing_missing")
+    rows = businesses.values_list("pk", "type", "scale", "diners_per_meal", "staffing_complete", "staffing_missing")
     for pk, btype, scale, diners, was_complete, was_missing in rows.iterator(chunk_size=5000):
         complete, missing = rules.evaluate(btype, scale, diners, present.get(pk, set()))
         if complete != was_complete or missing != was_missing:

@@ -158,3 +158,11 @@ def test_business_staff_cannot_write_outside_their_business(shop_user, jiangbei_
     with pytest.raises(PermissionDenied):
         services.staff_create(actor=shop_user, business=jiangbei_shop, role=StaffRole.OFFICER, name="外人")
     assert not jiangbei_shop.staff.filter(name="外人").exists()
+
+
+def test_region_path_follows_region(users, haishu_shop, city):
+    assert haishu_shop.region_path == city["haishu_grid"].path
+    business = services.business_update(actor=users["haishu"], business=haishu_shop, region=city["haishu_street"])
+    assert business.region_path == city["haishu_street"].path
+    assert Business.objects.restrict(users["street"]).filter(pk=business.pk).exists()
+    assert not Business.objects.restrict(users["jiangbei"]).filter(pk=business.pk).exists()

@@ -1,0 +1,147 @@
+"""One benchmark run against one database (SHIAN_DATABASE_URL decides which). Prints JSON.
+
+Measures: demo generation time, the business list page with a filter and a search term (p50/p95),
+and an XLSX import of new businesses (then the same file again, which must change nothing)."""
+
+import argparse
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def reset_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[1]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_list(repeats: int) -> dict:
+    from django.test import Client
+
+    from shian.core.models import Region, User
+
+    haishu = Region.objects.get(code="330203")
+    street = Region.objects.filter(parent=haishu).order_by("code").first()
+    queries = [
+        ("admin", "?q=面馆&type=catering"),
+        ("admin", "?q=海曙&status=operating"),
+        ("admin", f"?q=超市&region={haishu.pk}&sort=-updated"),
+        ("admin", "?q=9133&staffing=incomplete"),
+        ("admin", "?q=中山&licence=expiring"),
+        ("admin", "?q=外卖&type=takeout&page=2"),
+        ("haishu", "?q=店&status=operating&sort=name"),
+        ("haishu", f"?q=酒家&region={street.pk}"),
+    ]
+    clients = {}
+    for username in {u for u, _q in queries}:
+        clients[username] = Client()
+        clients[username].force_login(User.objects.get(username=username))
+    timings = []
+    for username, q in queries:  # warm-up
+        assert clients[username].get(f"/registry/businesses/{q}").status_code == 200
+    for _ in range(repeats):
+        for username, q in queries:
+            started = time.perf_counter()
+            response = clients[username].get(f"/registry/businesses/{q}")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+    return {"requests": len(timings), "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(percentile(timings, 0.95), 1), "max_ms": round(max(timings), 1)}
+
+
+def make_import_file(rows: int) -> bytes:
+    from openpyxl import Workbook
+
+    from shian.core.models import Region
+    from shian.registry.imports import COLUMNS
+    from shian.registry.tests.factories import uscc_for
+
+    grids = list(Region.objects.filter(level=4).values_list("code", flat=True))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("businesses")
+    ws.append([c.label for c in COLUMNS])
+    for i in range(rows):
+        code = grids[i % len(grids)]
+        values = {
+            "uscc": uscc_for(10_000_000 + i, code[:6]), "name": f"导入测试餐馆{i}", "type": "餐饮服务", "scale": "小型",
+            "diners_per_meal": "", "address": f"浙江省宁波市测试路{i}号", "region_code": code, "status": "在营",
+            "latitude": "29.870000", "longitude": "121.540000", "legal_representative": "张三",
+            "contact_phone": "13800000000", "licence_number": f"JY2{code[:6]}{900_000 + i:06d}1",
+            "licence_issued_on": "2024-01-01", "licence_valid_until": "2029-01-01", "director_name": "",
+            "director_phone": "", "director_trained_on": "", "officer_name": f"安全员{i}",
+            "officer_phone": "13900000000", "officer_trained_on": "2025-06-01",
+        }
+        ws.append([values[c.key] for c in COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def bench_import(rows: int) -> dict:
+    from shian.registry.imports import import_businesses
+
+    data = make_import_file(rows)
+    started = time.perf_counter()
+    first = import_businesses(data=data, filename="bench.xlsx", actor=None)
+    first_s = time.perf_counter() - started
+    assert first.ok, first.run.errors[:5]
+    started = time.perf_counter()
+    second = import_businesses(data=data, filename="bench.xlsx", actor=None)
+    second_s = time.perf_counter() - started
+    assert second.ok and second.run.unchanged == rows and second.run.created == 0
+    return {"rows": rows, "file_mb": round(len(data) / 1e6, 1), "first_s": round(first_s, 1),
+            "reimport_s": round(second_s, 1), "created": first.run.created}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--businesses", type=int, required=True)
+    parser.add_argument("--import-rows", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--generate-only", action="store_true")
+    args = parser.parse_args()
+    url = os.environ["SHIAN_DATABASE_URL"]
+    reset_database(url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shian.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("demo", businesses=args.businesses, no_progress=True, stdout=io.StringIO())
+    result = {"database": connection.vendor, "businesses": args.businesses,
+              "demo_generation_s": round(time.perf_counter() - started, 1)}
+    if not args.generate_only:
+        result["list"] = bench_list(args.repeats)
+        if args.import_rows:
+            result["import"] = bench_import(args.import_rows)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""`make bench`: every benchmark, printed as a table and saved to benchmarks/results/latest.json.
+
+--size full  : demo generation for small, city and province; list p50/p95 at city size and the 50k-row
+               import, on SQLite and on PostgreSQL (when reachable).
+--size small : the CI size — 5k businesses, 2k-row import.
+Benchmarks are measurements, not tests: they print figures and fail only if something breaks."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("SHIAN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/shian_bench")
+TARGETS = {"city": 60_000, "small": 5_000, "province": 500_000}
+GOALS = "goals: list p95 < 150 ms at city size; 50k-row import < 60 s; city demo generation < 120 s"
+
+
+def postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        base = PG_URL.rsplit("/", 1)[0]
+        with psycopg.connect(f"{base}/postgres", connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means: skip PostgreSQL
+        return False
+
+
+def run(url: str, *args: str) -> dict:
+    env = os.environ | {"SHIAN_DATABASE_URL": url}
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks/bench_db.py"), *args], env=env, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", choices=["small", "full"], default="full")
+    parser.add_argument("--no-province", action="store_true", help="skip the 500k-business generation")
+    args = parser.parse_args()
+    sqlite_url = f"sqlite:///{ROOT / 'var/bench/bench.sqlite3'}"
+    databases = [("sqlite", sqlite_url)] + ([("postgresql", PG_URL)] if postgres_reachable() else [])
+    size = "small" if args.size == "small" else "city"
+    import_rows = 2_000 if args.size == "small" else 50_000
+    results = []
+    for name, url in databases:
+        print(f"[{name}] {TARGETS[size]:,} businesses, list benchmark, {import_rows:,}-row import ...", flush=True)
+        results.append(run(url, "--businesses", str(TARGETS[size]), "--import-rows", str(import_rows)))
+    if args.size == "full":
+        print("[sqlite] demo generation, small size ...", flush=True)
+        results.append(run(sqlite_url, "--businesses", str(TARGETS["small"]), "--generate-only"))
+        if not args.no_province:
+            print("[sqlite] demo generation, province size ...", flush=True)
+            results.append(run(sqlite_url, "--businesses", str(TARGETS["province"]), "--generate-only"))
+    print()
+    print(f"{'database':<11}{'businesses':>11}{'generate s':>12}{'list p50 ms':>13}{'list p95 ms':>13}"
+          f"{'import rows':>13}{'import s':>10}{'re-import s':>13}")
+    for r in results:
+        lst, imp = r.get("list", {}), r.get("import", {})
+        print(f"{r['database']:<11}{r['businesses']:>11,}{r['demo_generation_s']:>12}{lst.get('p50_ms', '—'):>13}"
+              f"{lst.get('p95_ms', '—'):>13}{imp.get('rows', '—'):>13}{imp.get('first_s', '—'):>10}"
+              f"{imp.get('reimport_s', '—'):>13}")
+    print(GOALS)
+    out = ROOT / "benchmarks/results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
