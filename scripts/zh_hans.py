@@ -321,6 +321,8 @@ ZH = {
     "Rule saved; staffing recomputed.": "规则已保存，两员状态已重新计算。",
     "Staffing rule": "配备规则",
     "Imported %(name)s.": "已导入 %(name)s。",
+    "New": "新增",
+    "Changed": "更新",
     "Nothing was imported: the file has errors. Download the report, fix the rows and upload it again.": "未导入任何数据：文件有错误。请下载错误报告，修正后重新上传。",
 }
 

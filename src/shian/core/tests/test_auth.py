@@ -17,6 +17,11 @@ def test_login_page_is_chinese_by_default(db):
     assert response["Content-Language"] == "zh-hans"
 
 
+def test_browser_language_does_not_override_chinese_default(db):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/login/")
+    assert "登录" in response.content.decode()
+
+
 def test_english_switch(db):
     client = Client()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"}, follow=True)

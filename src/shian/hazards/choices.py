@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(models.TextChoices):
+    GENERAL = "general", _("General")
+    MAJOR = "major", _("Major")
+    SERIOUS = "serious", _("Serious")
+
+
+class HazardState(models.TextChoices):
+    FOUND = "found", _("Found")
+    ORDERED = "ordered", _("Rectification ordered")
+    RECTIFYING = "rectifying", _("Rectifying")
+    EVIDENCE_SUBMITTED = "evidence_submitted", _("Evidence submitted")
+    VERIFIED = "verified", _("Verified")
+    CLOSED = "closed", _("Closed")
+    ESCALATED = "escalated", _("Escalated to a case")
+
+
+class HazardSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    INSPECTION = "inspection", _("Inspection")
+    SELF_CHECK = "self_check", _("Business self-check")
+
+
+OPEN_STATES = (
+    HazardState.FOUND,
+    HazardState.ORDERED,
+    HazardState.RECTIFYING,
+    HazardState.EVIDENCE_SUBMITTED,
+    HazardState.VERIFIED,
+)
