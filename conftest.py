@@ -8,6 +8,12 @@ from shian.core.models import Region
 from shian.core.tests.factories import PASSWORD, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (hazard evidence, …) go to a temporary folder, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def city(db):
     ningbo = Region.objects.create(code="330200", name="宁波市", level=RegionLevel.CITY)

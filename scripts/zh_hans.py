@@ -331,3 +331,48 @@ PLURALS = {
     "%(n)s error — nothing was written": "%(n)s 处错误——未写入任何数据",
     "%(n)s licence": "%(n)s 张许可证",
 }
+
+ZH.update({
+    # hazards (隐患)
+    "Hazards": "隐患", "General": "一般", "Major": "较大", "Serious": "重大", "Found": "已发现",
+    "Rectification ordered": "已责令整改", "Rectifying": "整改中", "Evidence submitted": "已提交整改材料",
+    "Verified": "已复核", "Escalated to a case": "已立案", "Entered by hand": "人工录入", "Inspection": "监督检查",
+    "Business self-check": "企业自查", "title": "标题", "severity": "严重程度", "description": "描述",
+    "found on": "发现日期", "deadline": "整改期限", "rectification order": "整改要求",
+    "Photo or PDF (at most 10 MB)": "照片或 PDF（不超过 10 MB）", "Open hazards": "未闭环隐患",
+    "Overdue hazards": "超期隐患", "Hazards closed on time": "隐患按期闭环率",
+    "median %(d)s days to close": "闭环天数中位数 %(d)s", "Unread hazard notices": "未读隐患通知",
+    "Overdue hazards by region": "各区域超期隐患", "days to rectify": "整改天数",
+    "escalate when overdue by (days)": "超期多少天后立案", "escalate to a case at once": "立即立案",
+    "deadline rule": "整改期限规则", "deadline rules": "整改期限规则", "state": "状态", "found by": "发现人",
+    "escalated on": "立案日期", "closed on": "闭环日期", "hazard": "隐患", "hazards": "隐患", "evidence": "整改材料",
+    "The date found cannot be in the future.": "发现日期不能晚于今天。",
+    "This hazard was changed by someone else since you opened it (now version %(v)d); reload and try again.":
+        "您打开后该隐患已被他人处理（当前版本 %(v)d）；请刷新后重试。",
+    "“%(action)s” is not allowed while the hazard is “%(state)s”.": "隐患处于“%(state)s”状态时不能执行“%(action)s”。",
+    "Your role may not “%(action)s” a hazard.": "您的角色无权对隐患执行“%(action)s”。",
+    "Say why: a note is required for this step.": "此步骤须填写说明。",
+    "Upload at least one photo or PDF of the rectification first.": "请先上传至少一份整改照片或 PDF。",
+    "The deadline cannot be in the past.": "整改期限不能早于今天。",
+    "Evidence rejected for “%(t)s”: %(n)s": "“%(t)s”的整改材料被退回：%(n)s",
+    "%(name)s is %(mb).1f MB; evidence files may be at most %(max)d MB.":
+        "%(name)s 大小为 %(mb).1f MB，整改材料不得超过 %(max)d MB。",
+    "%(name)s is not a JPEG, PNG or PDF file.": "%(name)s 不是 JPEG、PNG 或 PDF 文件。",
+    "Evidence can only be added while the hazard is being rectified.": "只有在整改期间才能上传整改材料。",
+    "overdue since %(d)s": "自 %(d)s 起超期", "serious hazard": "重大隐患",
+    "Hazard “%(t)s” at %(b)s escalated to a case: %(r)s": "%(b)s 的隐患“%(t)s”已立案：%(r)s",
+    "Record a hazard": "登记隐患", "Hazard": "隐患", "Severity": "严重程度", "Found on": "发现日期",
+    "Deadline": "整改期限", "Overdue": "超期", "No hazards on record.": "暂无隐患记录。", "Details": "详情",
+    "Description": "描述", "Rectification order": "整改要求", "Escalated on": "立案日期", "Closed on": "闭环日期",
+    "Evidence": "整改材料", "No evidence yet.": "尚无整改材料。", "Upload": "上传", "Next step": "下一步",
+    "No step is open to you now.": "当前没有您可执行的步骤。", "Timeline": "处理记录", "Closed on time": "按期闭环",
+    "of %(n)s closed": "共闭环 %(n)s 件", "Median days to close": "闭环天数中位数", "Escalated to cases": "已立案",
+    "hazard or business": "隐患或主体名称", "Open": "未闭环", "Overdue only": "仅超期",
+    "No hazards match.": "没有符合条件的隐患。", "Open and overdue by region": "各区域未闭环与超期隐患",
+    "Order rectification": "责令整改", "Start rectifying": "开始整改", "Submit evidence": "提交整改材料",
+    "Reject evidence": "退回整改材料", "Verify rectification": "复核通过", "Close": "闭环", "Close the case": "结案",
+    "Escalate to a case (立案)": "立案", "Hazard recorded.": "已登记隐患。", "New hazard at %(name)s": "登记 %(name)s 的隐患",
+    "The form was incomplete; reload the page and try again.": "表单不完整，请刷新页面后重试。", "Done.": "已完成。",
+    "Evidence uploaded.": "整改材料已上传。", "Choose a file to upload.": "请选择要上传的文件。",
+})
+PLURALS.update({"%(n)s hazard": "%(n)s 条隐患"})

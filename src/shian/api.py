@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 
 from shian.core.api import router as core_router
+from shian.hazards.api import router as hazards_router
+from shian.hazards.services import ConflictError as HazardConflict
 from shian.registry.api import router as registry_router
 from shian.registry.services import ConflictError
 
@@ -16,6 +18,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", hazards_router)
 
 
 def _validation_detail(exc: ValidationError) -> list[dict]:
@@ -34,7 +37,8 @@ def on_validation_error(request, exc: ValidationError):
 
 
 @api.exception_handler(ConflictError)
-def on_conflict(request, exc: ConflictError):
+@api.exception_handler(HazardConflict)
+def on_conflict(request, exc: Exception):
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 

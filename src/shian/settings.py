@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",
     "shian.core",
     "shian.registry",
+    "shian.hazards",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from shian.api import api
 urlpatterns = [
     path("", include("shian.core.urls")),
     path("registry/", include("shian.registry.urls")),
+    path("hazards/", include("shian.hazards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

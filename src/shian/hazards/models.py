@@ -32,16 +32,16 @@ class DeadlineRule(models.Model):
 
 
 class Hazard(models.Model):
-    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.PROTECT,
-                                 related_name="hazards")
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.PROTECT, related_name="hazards")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL)
     source = models.CharField(_("source"), max_length=12, choices=HazardSource.choices, default=HazardSource.MANUAL)
     state = models.CharField(_("state"), max_length=20, choices=HazardState.choices, default=HazardState.FOUND)
     found_on = models.DateField(_("found on"), default=timezone.localdate)
-    found_by = models.ForeignKey(User, verbose_name=_("found by"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    found_by = models.ForeignKey(
+        User, verbose_name=_("found by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     order_text = models.TextField(_("rectification order"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
@@ -68,8 +68,12 @@ class Hazard(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return (self.is_open and self.state != HazardState.VERIFIED and self.deadline is not None
-                and self.deadline < timezone.localdate())
+        return (
+            self.is_open
+            and self.state != HazardState.VERIFIED
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -40,15 +40,37 @@ def deadline_for(severity: str, start: dt.date) -> dt.date:
 
 
 def _event(hazard: Hazard, *, actor: User | None, action: str, from_state: str, note: str = "") -> None:
-    HazardEvent.objects.create(hazard=hazard, action=action, from_state=from_state, to_state=hazard.state,
-                               actor=actor, actor_name=actor.username if actor else "system", note=note)
+    HazardEvent.objects.create(
+        hazard=hazard,
+        action=action,
+        from_state=from_state,
+        to_state=hazard.state,
+        actor=actor,
+        actor_name=actor.username if actor else "system",
+        note=note,
+    )
 
 
 @transaction.atomic
-def hazard_create(*, actor: User | None, business: Business, title: str, severity: str = Severity.GENERAL,
-                  description: str = "", source: str = HazardSource.MANUAL, found_on: dt.date | None = None) -> Hazard:
-    hazard = Hazard(business=business, title=title, description=description, severity=severity, source=source,
-                    found_on=found_on or timezone.localdate(), found_by=actor if actor and actor.pk else None)
+def hazard_create(
+    *,
+    actor: User | None,
+    business: Business,
+    title: str,
+    severity: str = Severity.GENERAL,
+    description: str = "",
+    source: str = HazardSource.MANUAL,
+    found_on: dt.date | None = None,
+) -> Hazard:
+    hazard = Hazard(
+        business=business,
+        title=title,
+        description=description,
+        severity=severity,
+        source=source,
+        found_on=found_on or timezone.localdate(),
+        found_by=actor if actor and actor.pk else None,
+    )
     hazard.full_clean()
     if hazard.found_on > timezone.localdate():
         raise ValidationError({"found_on": _("The date found cannot be in the future.")})
@@ -60,17 +82,28 @@ def hazard_create(*, actor: User | None, business: Business, title: str, severit
 
 
 @transaction.atomic
-def hazard_transition(*, actor: User | None, hazard: Hazard, action: str, note: str = "",
-                      deadline: dt.date | None = None, order_text: str = "",
-                      expected_version: int | None = None) -> Hazard:
+def hazard_transition(
+    *,
+    actor: User | None,
+    hazard: Hazard,
+    action: str,
+    note: str = "",
+    deadline: dt.date | None = None,
+    order_text: str = "",
+    expected_version: int | None = None,
+) -> Hazard:
     current = Hazard.objects.select_for_update().get(pk=hazard.pk)
     if expected_version is not None and current.version != expected_version:
-        raise ConflictError(_("This hazard was changed by someone else since you opened it (now version %(v)d); "
-                              "reload and try again.") % {"v": current.version})
+        raise ConflictError(
+            _("This hazard was changed by someone else since you opened it (now version %(v)d); reload and try again.")
+            % {"v": current.version}
+        )
     move = transitions.find(current.state, action)
     if move is None:
-        raise ValidationError(_("“%(action)s” is not allowed while the hazard is “%(state)s”.") % {
-            "action": action, "state": current.get_state_display()})
+        raise ValidationError(
+            _("“%(action)s” is not allowed while the hazard is “%(state)s”.")
+            % {"action": action, "state": current.get_state_display()}
+        )
     role = transitions.SYSTEM if actor is None else actor.role
     if role not in move.roles and not (actor is not None and actor.is_superuser):
         raise PermissionDenied(_("Your role may not “%(action)s” a hazard.") % {"action": move.label})
@@ -97,8 +130,13 @@ def hazard_transition(*, actor: User | None, hazard: Hazard, action: str, note: 
     if actor is not None:
         assert_in_scope(actor, current, CHANGE)
     _event(current, actor=actor, action=action, from_state=move.source, note=note)
-    audit(actor=actor, action=AuditAction.TRANSITION, obj=current, changes=diff(before, snapshot(current)),
-          note=f"{action}: {note}".strip(": "))
+    audit(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=current,
+        changes=diff(before, snapshot(current)),
+        note=f"{action}: {note}".strip(": "),
+    )
     if action == "reject":
         _notify_business(current, _("Evidence rejected for “%(t)s”: %(n)s") % {"t": current.title, "n": note})
     return current
@@ -106,8 +144,12 @@ def hazard_transition(*, actor: User | None, hazard: Hazard, action: str, note: 
 
 def _check_evidence(upload: UploadedFile) -> str:
     if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": _("%(name)s is %(mb).1f MB; evidence files may be at most %(max)d MB.") % {
-            "name": upload.name, "mb": upload.size / 1e6, "max": EVIDENCE_MAX_BYTES // 1_000_000}})
+        raise ValidationError(
+            {
+                "file": _("%(name)s is %(mb).1f MB; evidence files may be at most %(max)d MB.")
+                % {"name": upload.name, "mb": upload.size / 1e6, "max": EVIDENCE_MAX_BYTES // 1_000_000}
+            }
+        )
     head = upload.read(16)
     upload.seek(0)
     for content_type, signatures in EVIDENCE_TYPES.items():
@@ -121,8 +163,13 @@ def evidence_add(*, actor: User | None, hazard: Hazard, upload: UploadedFile, no
     if hazard.state not in (HazardState.ORDERED, HazardState.RECTIFYING):
         raise ValidationError(_("Evidence can only be added while the hazard is being rectified."))
     content_type = _check_evidence(upload)
-    evidence = Evidence(hazard=hazard, content_type=content_type, size=upload.size, note=note[:255],
-                        submitted_by=actor if actor and actor.pk else None)
+    evidence = Evidence(
+        hazard=hazard,
+        content_type=content_type,
+        size=upload.size,
+        note=note[:255],
+        submitted_by=actor if actor and actor.pk else None,
+    )
     evidence.file.save(upload.name, upload, save=False)
     evidence.save()
     assert_in_scope(actor, evidence, ADD)
@@ -162,7 +209,10 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
         reason = (_("overdue since %(d)s") % {"d": hazard.deadline}) if overdue else _("serious hazard")
         hazard_transition(actor=None, hazard=hazard, action="escalate", note=reason)
         text = _("Hazard “%(t)s” at %(b)s escalated to a case: %(r)s") % {
-            "t": hazard.title, "b": hazard.business.name, "r": reason}
+            "t": hazard.title,
+            "b": hazard.business.name,
+            "r": reason,
+        }
         _notify_regulators(hazard, text)
         _notify_business(hazard, text)
         count += 1

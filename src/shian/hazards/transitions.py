@@ -37,17 +37,20 @@ class Transition:
 TRANSITIONS: list[Transition] = [
     Transition("order", S.FOUND, S.ORDERED, REGULATORS, _("Order rectification"), sets_deadline=True),
     Transition("start", S.ORDERED, S.RECTIFYING, REGULATORS | BUSINESS, _("Start rectifying")),
-    Transition("submit", S.ORDERED, S.EVIDENCE_SUBMITTED, REGULATORS | BUSINESS, _("Submit evidence"),
-               needs_evidence=True),
-    Transition("submit", S.RECTIFYING, S.EVIDENCE_SUBMITTED, REGULATORS | BUSINESS, _("Submit evidence"),
-               needs_evidence=True),
+    Transition(
+        "submit", S.ORDERED, S.EVIDENCE_SUBMITTED, REGULATORS | BUSINESS, _("Submit evidence"), needs_evidence=True
+    ),
+    Transition(
+        "submit", S.RECTIFYING, S.EVIDENCE_SUBMITTED, REGULATORS | BUSINESS, _("Submit evidence"), needs_evidence=True
+    ),
     Transition("reject", S.EVIDENCE_SUBMITTED, S.RECTIFYING, REGULATORS, _("Reject evidence"), needs_note=True),
     Transition("verify", S.EVIDENCE_SUBMITTED, S.VERIFIED, REGULATORS, _("Verify rectification")),
     Transition("close", S.VERIFIED, S.CLOSED, REGULATORS, _("Close")),
     Transition("close", S.ESCALATED, S.CLOSED, REGULATORS, _("Close the case"), needs_note=True),
     *[
-        Transition("escalate", state, S.ESCALATED, REGULATORS | {SYSTEM}, _("Escalate to a case (立案)"),
-                   needs_note=True)
+        Transition(
+            "escalate", state, S.ESCALATED, REGULATORS | {SYSTEM}, _("Escalate to a case (立案)"), needs_note=True
+        )
         for state in (S.FOUND, S.ORDERED, S.RECTIFYING, S.EVIDENCE_SUBMITTED)
     ],
 ]

@@ -1,0 +1,150 @@
+"""Hazard API: list, create, read, apply a transition, upload evidence. Scoped like the UI."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from shian.core.api import AUTH
+from shian.core.scoping import ADD, CHANGE, VIEW, get_object_for_user, role_may
+from shian.registry.models import Business
+
+from . import selectors, services
+from .choices import HazardSource, HazardState, Severity
+from .models import Hazard
+
+router = Router(tags=["hazards"], auth=AUTH)
+
+
+class HazardOut(Schema):
+    id: int
+    business_id: int
+    title: str
+    description: str
+    severity: Severity
+    source: HazardSource
+    state: HazardState
+    found_on: dt.date
+    deadline: dt.date | None
+    order_text: str
+    escalated_on: dt.date | None
+    closed_on: dt.date | None
+    version: int
+    is_overdue: bool
+
+
+class HazardIn(Schema):
+    business_id: int
+    title: str
+    severity: Severity = Severity.GENERAL
+    description: str = ""
+    found_on: dt.date | None = None
+
+
+class TransitionIn(Schema):
+    action: str
+    note: str = ""
+    deadline: dt.date | None = None
+    order_text: str = ""
+    version: int | None = None
+
+
+class EvidenceOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    note: str
+
+
+class EventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor_name: str
+    note: str
+    at: dt.datetime
+
+
+class KpiOut(Schema):
+    open: int
+    overdue: int
+    escalated: int
+    closed: int
+    on_time_rate: float | None
+    median_days_to_close: float | None
+
+
+@router.get("/hazards", response=list[HazardOut])
+@paginate(LimitOffsetPagination)
+def hazard_list(
+    request,
+    state: str | None = None,
+    severity: Severity | None = None,
+    overdue: bool = False,
+    business_id: int | None = None,
+):
+    if not role_may(request.user, VIEW, Hazard):
+        raise PermissionDenied("your role may not view hazards")
+    return selectors.hazard_list(request.user, state=state, severity=severity, overdue=overdue, business_id=business_id)
+
+
+@router.post("/hazards", response={201: HazardOut})
+def hazard_create(request, payload: HazardIn):
+    business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
+    if not role_may(request.user, ADD, Hazard):
+        raise PermissionDenied("your role may not record hazards")
+    return Status(
+        201,
+        services.hazard_create(
+            actor=request.user,
+            business=business,
+            title=payload.title,
+            severity=payload.severity,
+            description=payload.description,
+            found_on=payload.found_on,
+        ),
+    )
+
+
+@router.get("/hazards/kpis", response=KpiOut, summary="Hazard closed-loop KPIs for the caller's scope")
+def hazard_kpis(request):
+    if not role_may(request.user, VIEW, Hazard):
+        raise PermissionDenied("your role may not view hazards")
+    return selectors.hazard_kpis(request.user)
+
+
+@router.get("/hazards/{hazard_id}", response=HazardOut)
+def hazard_get(request, hazard_id: int):
+    return get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id)
+
+
+@router.get("/hazards/{hazard_id}/events", response=list[EventOut])
+def hazard_events(request, hazard_id: int):
+    return list(get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id).events.all())
+
+
+@router.post(
+    "/hazards/{hazard_id}/transitions",
+    response=HazardOut,
+    summary="Apply a step: order, start, submit, reject, verify, close, escalate",
+)
+def hazard_transition(request, hazard_id: int, payload: TransitionIn):
+    hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=hazard_id)
+    return services.hazard_transition(
+        actor=request.user,
+        hazard=hazard,
+        action=payload.action,
+        note=payload.note,
+        deadline=payload.deadline,
+        order_text=payload.order_text,
+        expected_version=payload.version,
+    )
+
+
+@router.post("/hazards/{hazard_id}/evidence", response={201: EvidenceOut})
+def evidence_upload(request, hazard_id: int, file: File[UploadedFile], note: Form[str] = ""):
+    hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=hazard_id)
+    return Status(201, services.evidence_add(actor=request.user, hazard=hazard, upload=file, note=note))

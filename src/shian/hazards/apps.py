@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HazardsConfig(AppConfig):
+    name = "shian.hazards"
+    label = "hazards"
+    verbose_name = _("Hazards")
+
+    def ready(self) -> None:
+        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core.choices import Role
+
+        from . import demo as hazards_demo
+        from . import kpis as hazards_kpis
+        from . import views
+
+        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        business = [Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER]
+        editing = {scoping.VIEW, scoping.ADD, scoping.CHANGE}
+        scoping.grant(regulators, "hazards.hazard", editing)
+        scoping.grant(regulators, "hazards.evidence", editing)
+        # businesses see their own hazards and move them through the steps the transition table allows them
+        scoping.grant(business, "hazards.hazard", {scoping.VIEW, scoping.CHANGE})
+        scoping.grant(business, "hazards.evidence", {scoping.VIEW, scoping.ADD})
+
+        navigation.register(
+            "hazards",
+            _("Hazards"),
+            "hazards:list",
+            order=25,
+            visible=lambda u: scoping.role_may(u, scoping.VIEW, "hazards.hazard"),
+        )
+        tabs.register(
+            "registry.business",
+            key="hazards",
+            label=_("Hazards"),
+            render=views.render_business_tab,
+            order=40,
+            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "hazards.hazard"),
+        )
+        kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, order=20)
+        demo.register("hazards.sample", hazards_demo.generate, order=40)

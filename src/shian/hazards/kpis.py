@@ -1,0 +1,54 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shian.core.kpis import Bar, Chart, Tile
+from shian.core.scoping import VIEW, role_may
+
+from . import selectors
+from .models import Hazard
+
+
+def tiles(user) -> list[Tile]:
+    if not role_may(user, VIEW, Hazard):
+        return []
+    k = selectors.hazard_kpis(user)
+    url = reverse("hazards:list")
+    rate = k["on_time_rate"]
+    out = [
+        Tile("hazards_open", _("Open hazards"), k["open"], url=url + "?state=open"),
+        Tile(
+            "hazards_overdue",
+            _("Overdue hazards"),
+            k["overdue"],
+            url=url + "?overdue=1",
+            tone="bad" if k["overdue"] else "good",
+        ),
+        Tile(
+            "hazards_on_time",
+            _("Hazards closed on time"),
+            "—" if rate is None else f"{rate:.1f}",
+            unit="%",
+            hint=_("median %(d)s days to close") % {"d": k["median_days_to_close"] if k["closed"] else "—"},
+        ),
+    ]
+    unread = selectors.unread_notifications(user).count()
+    if unread:
+        out.append(Tile("notifications", _("Unread hazard notices"), unread, url=url + "?state=escalated", tone="warn"))
+    return out
+
+
+def charts(user) -> list[Chart]:
+    if not role_may(user, VIEW, Hazard):
+        return []
+    rows = selectors.hazard_kpis(user)["by_region"]
+    return (
+        [
+            Chart(
+                "hazards_overdue_by_region",
+                _("Overdue hazards by region"),
+                bars=[Bar(r["name"], r["overdue"]) for r in rows],
+            )
+        ]
+        if rows
+        else []
+    )

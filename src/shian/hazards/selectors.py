@@ -1,0 +1,85 @@
+"""Hazard reads and KPIs, always within the user's scope."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from shian.core.models import Region, User
+from shian.core.scoping import VIEW
+from shian.registry.selectors import child_level
+
+from .choices import HazardState
+from .models import Hazard, Notification
+
+ACTIVE = [HazardState.FOUND, HazardState.ORDERED, HazardState.RECTIFYING, HazardState.EVIDENCE_SUBMITTED]
+
+
+def hazard_list(
+    user: User,
+    *,
+    state: str | None = None,
+    severity: str | None = None,
+    overdue: bool = False,
+    business_id: int | None = None,
+    q: str | None = None,
+) -> QuerySet[Hazard]:
+    qs = Hazard.objects.restrict(user, VIEW).select_related("business")
+    if state == "open":
+        qs = qs.filter(state__in=[*ACTIVE, HazardState.VERIFIED])
+    elif state:
+        qs = qs.filter(state=state)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if overdue:
+        qs = qs.filter(state__in=ACTIVE, deadline__lt=timezone.localdate())
+    if business_id:
+        qs = qs.filter(business_id=business_id)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(business__name__icontains=q))
+    return qs.order_by("deadline", "-found_on", "id") if overdue else qs
+
+
+def hazard_kpis(user: User) -> dict:
+    """On-time closure rate, median days to close, open and overdue counts (overall and by sub-region)."""
+    today = timezone.localdate()
+    qs = Hazard.objects.restrict(user, VIEW)
+    closed = qs.filter(state=HazardState.CLOSED, closed_on__isnull=False)
+    closed_rows = list(closed.values_list("found_on", "closed_on", "deadline"))
+    on_time = sum(1 for _f, c, d in closed_rows if d is None or c <= d)
+    days = [(c - f).days for f, c, _d in closed_rows]
+    counts = qs.aggregate(
+        open=Count("id", filter=Q(state__in=[*ACTIVE, HazardState.VERIFIED])),
+        overdue=Count("id", filter=Q(state__in=ACTIVE, deadline__lt=today)),
+        escalated=Count("id", filter=Q(state=HazardState.ESCALATED)),
+    )
+    level = child_level(user)
+    per_path = (
+        qs.filter(state__in=[*ACTIVE, HazardState.VERIFIED])
+        .values(path=F("business__region_path"))
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(state__in=ACTIVE, deadline__lt=today)))
+    )
+    by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in per_path:
+        parts = row["path"].strip("/").split("/")
+        if len(parts) >= level:
+            by_code[parts[level - 1]][0] += row["open"]
+            by_code[parts[level - 1]][1] += row["overdue"]
+    names = dict(Region.objects.filter(code__in=by_code).values_list("code", "name"))
+    return {
+        **counts,
+        "closed": len(closed_rows),
+        "on_time_rate": round(100.0 * on_time / len(closed_rows), 1) if closed_rows else None,
+        "median_days_to_close": statistics.median(days) if days else None,
+        "by_region": sorted(
+            ({"code": c, "name": names.get(c, c), "open": v[0], "overdue": v[1]} for c, v in by_code.items()),
+            key=lambda r: -r["overdue"],
+        ),
+    }
+
+
+def unread_notifications(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True).select_related("hazard")
