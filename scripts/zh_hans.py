@@ -376,3 +376,32 @@ ZH.update({
     "Evidence uploaded.": "整改材料已上传。", "Choose a file to upload.": "请选择要上传的文件。",
 })
 PLURALS.update({"%(n)s hazard": "%(n)s 条隐患"})
+
+ZH.update({
+    # risk-graded supervision (风险分级)
+    "Open serious hazards": "未闭环重大隐患", "Hazards escalated to cases in 12 months": "12 个月内立案隐患",
+    "Licence expired": "许可证过期", "No licence on record": "无许可证记录", "Risk-graded supervision": "风险分级监管",
+    "Risk grades": "风险分级", "Risk grade": "风险等级", "Highest-risk grade (%(g)s)": "最高风险等级（%(g)s）",
+    "Inspections required per year": "年度应检查频次", "Businesses by risk grade": "各风险等级主体数",
+    "code": "代码", "version": "版本", "in force": "施行中",
+    "Exactly one rule set is in force; it grades every business.": "同一时间只有一套规则施行，用于评定所有主体。",
+    "risk rule set": "风险分级规则", "risk rule sets": "风险分级规则", "points": "分值", "static factor": "静态因素",
+    "static factors": "静态因素", "indicator": "指标", "points per unit": "每单位分值", "at most": "上限",
+    "dynamic factor": "动态因素", "dynamic factors": "动态因素", "grade": "等级", "from score (exclusive)": "分数高于",
+    "inspections per year, at least": "每年检查次数下限", "inspections per year, at most": "每年检查次数上限",
+    "label": "说明", "grade band": "等级分段", "grade bands": "等级分段", "score": "分数", "static points": "静态分",
+    "dynamic points": "动态分", "reasons": "依据", "computed": "计算时间", "risk grade": "风险等级",
+    "risk grades": "风险等级", "from": "原等级", "to": "新等级", "trigger": "触发", "grade change": "等级变更",
+    "grade changes": "等级变更", "Score": "分数", "static": "静态", "dynamic": "动态",
+    "Inspections required per year: %(a)s–%(b)s": "年度应检查 %(a)s–%(b)s 次", "Factor": "因素", "Units": "数量",
+    "Points": "分值", "Note": "说明", "Not graded yet.": "尚未评定。", "Grade history": "等级变更记录", "Change": "变更",
+    "Trigger": "触发", "No changes recorded.": "暂无变更记录。", "Rules": "规则", "Recompute now": "立即重新评定",
+    "Grade %(g)s": "%(g)s 级", "Grade": "等级", "Static": "静态分", "Dynamic": "动态分", "Computed": "计算时间",
+    "No grades yet: recompute.": "尚无评定结果，请重新评定。", "Risk-grading rules": "风险分级规则", "In force": "施行中",
+    "Put this rule set in force and regrade every business?": "启用该规则并重新评定所有主体？", "Put in force": "启用",
+    "Static points": "静态分值", "Dynamic points": "动态分值", "Indicator": "指标", "Per unit": "每单位",
+    "At most": "上限", "Grades": "等级", "Score above": "分数高于", "Inspections per year": "每年检查次数",
+    "%(name)s is in force; %(n)d grades changed.": "已启用 %(name)s；%(n)d 家主体等级变化。",
+    "%(g)d businesses graded, %(c)d grades changed.": "已评定 %(g)d 家主体，%(c)d 家等级变化。",
+    "Saved. Recompute the grades to apply the change.": "已保存。重新评定后生效。",
+})

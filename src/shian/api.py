@@ -8,6 +8,7 @@ from shian.hazards.api import router as hazards_router
 from shian.hazards.services import ConflictError as HazardConflict
 from shian.registry.api import router as registry_router
 from shian.registry.services import ConflictError
+from shian.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="ShiAn API",
@@ -19,6 +20,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", hazards_router)
+api.add_router("/", supervision_router)
 
 
 def _validation_detail(exc: ValidationError) -> list[dict]:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shian.core",
     "shian.registry",
     "shian.hazards",
+    "shian.supervision",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("shian.core.urls")),
     path("registry/", include("shian.registry.urls")),
     path("hazards/", include("shian.hazards.urls")),
+    path("supervision/", include("shian.supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -41,3 +41,14 @@ class HazardsConfig(AppConfig):
         )
         kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, order=20)
         demo.register("hazards.sample", hazards_demo.generate, order=40)
+
+        from shian.core import indicators
+
+        from . import selectors
+
+        indicators.register("hazards_open", _("Open hazards"), selectors.indicator_open)
+        indicators.register("hazards_open_serious", _("Open serious hazards"), selectors.indicator_open_serious)
+        indicators.register("hazards_overdue", _("Overdue hazards"), selectors.indicator_overdue)
+        indicators.register(
+            "hazards_escalated_12m", _("Hazards escalated to cases in 12 months"), selectors.indicator_escalated_12m
+        )

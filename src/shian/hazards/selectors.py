@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import defaultdict
 
@@ -83,3 +84,29 @@ def hazard_kpis(user: User) -> dict:
 
 def unread_notifications(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True).select_related("hazard")
+
+
+# --- indicators for other modules (core.indicators) -------------------------------------------
+def _count_by_business(qs, business_ids: list[int] | None) -> dict[int, float]:
+    if business_ids is not None:
+        qs = qs.filter(business_id__in=business_ids)
+    return {r["business_id"]: float(r["n"]) for r in qs.values("business_id").annotate(n=Count("id"))}
+
+
+def indicator_open(business_ids: list[int] | None) -> dict[int, float]:
+    return _count_by_business(Hazard.objects.filter(state__in=[*ACTIVE, HazardState.VERIFIED]), business_ids)
+
+
+def indicator_open_serious(business_ids: list[int] | None) -> dict[int, float]:
+    qs = Hazard.objects.filter(state__in=[*ACTIVE, HazardState.VERIFIED], severity="serious")
+    return _count_by_business(qs, business_ids)
+
+
+def indicator_overdue(business_ids: list[int] | None) -> dict[int, float]:
+    qs = Hazard.objects.filter(state__in=ACTIVE, deadline__lt=timezone.localdate())
+    return _count_by_business(qs, business_ids)
+
+
+def indicator_escalated_12m(business_ids: list[int] | None) -> dict[int, float]:
+    since = timezone.localdate() - dt.timedelta(days=365)
+    return _count_by_business(Hazard.objects.filter(escalated_on__gte=since), business_ids)

@@ -71,5 +71,13 @@ class RegistryConfig(AppConfig):
         tabs.register("registry.business", key="audit", label=_("Audit log"), render=render_audit_tab, order=1000)
 
         kpis.register("registry", tiles=registry_kpis.tiles, charts=registry_kpis.charts, order=10)
+
+        from shian.core import indicators
+
+        from . import selectors
+
+        indicators.register("licence_expired", _("Licence expired"), selectors.indicator_licence_expired)
+        indicators.register("licence_missing", _("No licence on record"), selectors.indicator_licence_missing)
+        indicators.register("staffing_incomplete", _("Two staff incomplete"), selectors.indicator_staffing_incomplete)
         demo.register("registry.businesses", registry_demo.generate_businesses, order=20)
         demo.register("registry.accounts", registry_demo.generate_accounts, order=30)

@@ -149,3 +149,23 @@ def region_filter_choices(user: User) -> list[tuple[int, str]]:
     from shian.core.selectors import region_choices
 
     return region_choices(user, max_level=RegionLevel.STREET)
+
+
+# --- indicators for other modules (core.indicators) -------------------------------------------
+def _ids_filter(qs, business_ids: list[int] | None, field: str = "pk"):
+    return qs if business_ids is None else qs.filter(**{f"{field}__in": business_ids})
+
+
+def indicator_licence_expired(business_ids: list[int] | None) -> dict[int, float]:
+    qs = _ids_filter(Business.objects.filter(licence_state_q("expired")), business_ids)
+    return dict.fromkeys(qs.values_list("pk", flat=True), 1.0)
+
+
+def indicator_licence_missing(business_ids: list[int] | None) -> dict[int, float]:
+    qs = _ids_filter(Business.objects.filter(licence_state_q("missing")), business_ids)
+    return dict.fromkeys(qs.values_list("pk", flat=True), 1.0)
+
+
+def indicator_staffing_incomplete(business_ids: list[int] | None) -> dict[int, float]:
+    qs = _ids_filter(Business.objects.filter(staffing_complete=False), business_ids)
+    return dict.fromkeys(qs.values_list("pk", flat=True), 1.0)

@@ -179,7 +179,7 @@ def test_detail_tabs_and_audit_tab(users, web, haishu_shop):
     page = client.get(f"/registry/businesses/{haishu_shop.pk}/?tab=audit").content.decode()
     assert "海曙老王面馆" in page and "改名面馆" in page and "haishu" in page
     keys = [t.key for t in client.get(f"/registry/businesses/{haishu_shop.pk}/").context["tabs"]]
-    assert keys == ["profile", "licences", "staff", "hazards", "audit"]  # hazards: added by its own app
+    assert keys == ["profile", "licences", "staff", "grade", "hazards", "audit"]  # grade, hazards: their own apps
 
 
 def test_licence_and_staff_forms(users, web, haishu_shop):

@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "shian.supervision"
+    label = "supervision"
+    verbose_name = _("Risk-graded supervision")
+
+    def ready(self) -> None:
+        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core.choices import Role
+
+        from . import demo as supervision_demo
+        from . import kpis as supervision_kpis
+        from . import views
+
+        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        scoping.grant(regulators, "supervision.businessgrade", {scoping.VIEW})
+        scoping.grant(regulators, "supervision.gradechange", {scoping.VIEW})
+        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "supervision.businessgrade", {scoping.VIEW})
+        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "supervision.gradechange", {scoping.VIEW})
+        scoping.grant([Role.CITY_ADMIN], "supervision.riskruleset", {scoping.VIEW, scoping.CHANGE})
+
+        navigation.register(
+            "grades",
+            _("Risk grades"),
+            "supervision:grades",
+            order=22,
+            visible=lambda u: (
+                scoping.role_may(u, scoping.VIEW, "supervision.businessgrade")
+                and u.role not in scoping.BUSINESS_SCOPED_ROLES
+            ),
+        )
+        tabs.register(
+            "registry.business",
+            key="grade",
+            label=_("Risk grade"),
+            render=views.render_business_tab,
+            order=35,
+            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "supervision.businessgrade"),
+        )
+        kpis.register("supervision", tiles=supervision_kpis.tiles, charts=supervision_kpis.charts, order=15)
+        demo.register("supervision.grades", supervision_demo.generate, order=50)

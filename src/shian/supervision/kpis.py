@@ -1,0 +1,45 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shian.core.kpis import Bar, Chart, Tile
+from shian.core.scoping import VIEW, role_may
+
+from . import selectors
+from .models import BusinessGrade
+
+
+def tiles(user) -> list[Tile]:
+    if not role_may(user, VIEW, BusinessGrade):
+        return []
+    d = selectors.grade_distribution(user)
+    if not d["rule_set"]:
+        return []
+    high = d["totals"][-1] if d["totals"] else ("", 0)
+    if d["rule_set"].code == "uk-fsa-flcop":  # in the UK scheme A is the highest risk
+        high = next((t for t in d["totals"] if t[0] == "A"), high)
+    return [
+        Tile(
+            "grade_high",
+            _("Highest-risk grade (%(g)s)") % {"g": high[0]},
+            high[1],
+            url=reverse("supervision:grades") + f"?grade={high[0]}",
+            tone="warn" if high[1] else "good",
+        ),
+        Tile(
+            "inspections_required",
+            _("Inspections required per year"),
+            f"{d['inspections_min']:,}–{d['inspections_max']:,}",
+            url=reverse("supervision:grades"),
+        ),
+    ]
+
+
+def charts(user) -> list[Chart]:
+    if not role_may(user, VIEW, BusinessGrade):
+        return []
+    d = selectors.grade_distribution(user)
+    return (
+        [Chart("grades", _("Businesses by risk grade"), bars=[Bar(g, n) for g, n in d["totals"]])]
+        if d["graded"]
+        else []
+    )

@@ -1,0 +1,66 @@
+"""Supervision reads: grades within the user's scope."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, F, QuerySet
+
+from shian.core.models import Region, User
+from shian.core.scoping import VIEW
+from shian.registry.selectors import child_level
+
+from .models import BusinessGrade, GradeBand, GradeChange, RiskRuleSet
+
+
+def active_rule_set() -> RiskRuleSet | None:
+    return RiskRuleSet.objects.filter(active=True).first()
+
+
+def grade_list(
+    user: User, *, grade: str | None = None, region_path: str | None = None, q: str | None = None
+) -> QuerySet[BusinessGrade]:
+    qs = BusinessGrade.objects.restrict(user, VIEW).select_related("business")
+    if grade:
+        qs = qs.filter(grade=grade)
+    if region_path:
+        qs = qs.filter(business__region_path__startswith=region_path)
+    if q:
+        qs = qs.filter(business__name__icontains=q)
+    return qs.order_by("-score", "business__name")
+
+
+def grade_distribution(user: User) -> dict:
+    """Counts per grade overall and per sub-region, and the inspections the grades require per year."""
+    rule_set = active_rule_set()
+    bands = list(GradeBand.objects.filter(rule_set=rule_set).order_by("min_score")) if rule_set else []
+    qs = BusinessGrade.objects.restrict(user, VIEW).filter(rule_set=rule_set)
+    totals = Counter(dict(qs.values_list("grade").annotate(n=Count("id")).values_list("grade", "n")))
+    level = child_level(user)
+    by_code: dict[str, Counter] = {}
+    for row in qs.values(path=F("business__region_path"), g=F("grade")).annotate(n=Count("id")):
+        parts = row["path"].strip("/").split("/")
+        if len(parts) >= level:
+            by_code.setdefault(parts[level - 1], Counter())[row["g"]] += row["n"]
+    names = dict(Region.objects.filter(code__in=by_code).values_list("code", "name"))
+    required_min = sum(float(b.inspections_min) * totals.get(b.grade, 0) for b in bands)
+    required_max = sum(float(b.inspections_max) * totals.get(b.grade, 0) for b in bands)
+    return {
+        "rule_set": rule_set,
+        "bands": bands,
+        "totals": [(b.grade, totals.get(b.grade, 0)) for b in bands],
+        "graded": sum(totals.values()),
+        "inspections_min": round(required_min),
+        "inspections_max": round(required_max),
+        "by_region": sorted(
+            (
+                {"code": c, "name": names.get(c, c), "counts": [cnt.get(b.grade, 0) for b in bands]}
+                for c, cnt in by_code.items()
+            ),
+            key=lambda r: r["name"],
+        ),
+    }
+
+
+def grade_history(business_id: int) -> QuerySet[GradeChange]:
+    return GradeChange.objects.filter(business_id=business_id).select_related("rule_set")

@@ -1,0 +1,142 @@
+"""Supervision writes: recomputing risk grades (all or some businesses), switching and editing rule sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shian.core import indicators
+from shian.core.audit import audit, diff, snapshot
+from shian.core.choices import AuditAction
+from shian.core.models import User
+from shian.registry.models import Business
+
+from .grading import RuleBook
+from .models import BusinessGrade, GradeChange, RiskRuleSet
+
+CHUNK = 5000
+
+
+def grades_recompute(
+    *, business_ids: list[int] | None = None, trigger: str = "nightly", actor: User | None = None
+) -> dict[str, int]:
+    """Grade businesses under the rule set in force; keep a GradeChange (with reasons) for every grade
+    that changes. Idempotent: a second run with the same data changes nothing. Returns counts."""
+    book = RuleBook.active()
+    ids = business_ids
+    if ids is None:
+        ids = list(Business.objects.order_by("pk").values_list("pk", flat=True))
+    counts = {"graded": 0, "changed": 0}
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            graded, changed = _grade_chunk(book, ids[start : start + CHUNK], trigger)
+        counts["graded"] += graded
+        counts["changed"] += changed
+    if actor is not None:
+        audit(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=book.rule_set,
+            note=f"grades recomputed ({trigger}): {counts['graded']} graded, {counts['changed']} changed",
+        )
+    return counts
+
+
+def _grade_chunk(book: RuleBook, ids: list[int], trigger: str) -> tuple[int, int]:
+    values = indicators.values(book.indicator_keys, ids)
+    current = {g.business_id: g for g in BusinessGrade.objects.filter(business_id__in=ids)}
+    now = timezone.now()
+    new_rows, updated_rows, changes = [], [], []
+    for pk, btype, scale in Business.objects.filter(pk__in=ids).values_list("pk", "type", "scale"):
+        result = book.grade(btype, scale, {k: v.get(pk, 0) for k, v in values.items()})
+        row = current.get(pk)
+        if row is None:
+            new_rows.append(
+                BusinessGrade(
+                    business_id=pk,
+                    rule_set=book.rule_set,
+                    grade=result.grade,
+                    score=result.score,
+                    static_points=result.static_points,
+                    dynamic_points=result.dynamic_points,
+                    reasons=result.reasons,
+                    computed_at=now,
+                )
+            )
+            changes.append(
+                GradeChange(
+                    business_id=pk,
+                    rule_set=book.rule_set,
+                    old_grade="",
+                    new_grade=result.grade,
+                    score=result.score,
+                    reasons=result.reasons,
+                    trigger=trigger,
+                    at=now,
+                )
+            )
+            continue
+        if row.grade != result.grade or row.rule_set_id != book.rule_set.pk:
+            changes.append(
+                GradeChange(
+                    business_id=pk,
+                    rule_set=book.rule_set,
+                    old_grade=row.grade,
+                    new_grade=result.grade,
+                    score=result.score,
+                    reasons=result.reasons,
+                    trigger=trigger,
+                    at=now,
+                )
+            )
+        if (row.grade, row.score, row.reasons, row.rule_set_id) != (
+            result.grade,
+            result.score,
+            result.reasons,
+            book.rule_set.pk,
+        ):
+            row.rule_set, row.grade, row.score = book.rule_set, result.grade, result.score
+            row.static_points, row.dynamic_points, row.reasons, row.computed_at = (
+                result.static_points,
+                result.dynamic_points,
+                result.reasons,
+                now,
+            )
+            updated_rows.append(row)
+    BusinessGrade.objects.bulk_create(new_rows, batch_size=1000)
+    BusinessGrade.objects.bulk_update(
+        updated_rows,
+        ["rule_set", "grade", "score", "static_points", "dynamic_points", "reasons", "computed_at"],
+        batch_size=1000,
+    )
+    GradeChange.objects.bulk_create(changes, batch_size=1000)
+    return len(ids), len(changes)
+
+
+@transaction.atomic
+def rule_set_activate(*, actor: User | None, rule_set: RiskRuleSet) -> RiskRuleSet:
+    RiskRuleSet.objects.exclude(pk=rule_set.pk).update(active=False)
+    RiskRuleSet.objects.filter(pk=rule_set.pk).update(active=True)
+    rule_set.refresh_from_db()
+    audit(actor=actor, action=AuditAction.UPDATE, obj=rule_set, note="rule set put in force")
+    return rule_set
+
+
+@transaction.atomic
+def rule_row_save(*, actor: User | None, row, **data: Any):
+    """Save one row of a rule table (static factor, dynamic factor or band); audited. Grades change at
+    the next recompute, which the caller may start."""
+    before = snapshot(row) if row.pk else {}
+    for name, value in data.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    audit(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=row,
+        changes=diff(before, snapshot(row)),
+    )
+    return row

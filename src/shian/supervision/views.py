@@ -1,0 +1,124 @@
+"""Risk-grading pages: distribution and list, the rule sets, a business's grade tab."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import modelform_factory
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shian.core.scoping import CHANGE, VIEW, role_may
+from shian.core.selectors import regions_for_user
+
+from . import selectors, services
+from .models import BusinessGrade, DynamicFactor, GradeBand, RiskRuleSet, StaticFactor
+
+RULE_TABLES = {"static": StaticFactor, "dynamic": DynamicFactor, "band": GradeBand}
+RULE_FIELDS = {
+    "static": ["business_type", "min_scale", "points", "note"],
+    "dynamic": ["indicator", "points_per_unit", "max_points", "note"],
+    "band": ["grade", "min_score", "inspections_min", "inspections_max", "label"],
+}
+
+
+def _may_edit_rules(user) -> bool:
+    return role_may(user, CHANGE, RiskRuleSet)
+
+
+@login_required
+def grades(request):
+    if not role_may(request.user, VIEW, BusinessGrade):
+        raise PermissionDenied
+    grade = (request.GET.get("grade") or "").strip()[:2] or None
+    region = request.GET.get("region")
+    region_path = None
+    if region and region.isdigit():
+        region_path = regions_for_user(request.user).filter(pk=int(region)).values_list("path", flat=True).first()
+    q = (request.GET.get("q") or "").strip()[:100] or None
+    page = Paginator(selectors.grade_list(request.user, grade=grade, region_path=region_path, q=q), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "supervision/grades.html",
+        {
+            "dist": selectors.grade_distribution(request.user),
+            "page": page,
+            "grade": grade or "",
+            "q": q or "",
+            "region": region or "",
+            "regions": regions_for_user(request.user).filter(level__lte=3),
+            "can_edit": _may_edit_rules(request.user),
+        },
+    )
+
+
+@login_required
+def rules(request):
+    if not role_may(request.user, VIEW, BusinessGrade):
+        raise PermissionDenied
+    return render(
+        request,
+        "supervision/rules.html",
+        {
+            "rule_sets": RiskRuleSet.objects.prefetch_related("static_factors", "dynamic_factors", "bands"),
+            "can_edit": _may_edit_rules(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rule_set_activate(request, pk: int):
+    if not _may_edit_rules(request.user):
+        raise PermissionDenied
+    rule_set = services.rule_set_activate(actor=request.user, rule_set=get_object_or_404(RiskRuleSet, pk=pk))
+    counts = services.grades_recompute(trigger="rule set change", actor=request.user)
+    messages.success(
+        request, _("%(name)s is in force; %(n)d grades changed.") % {"name": rule_set.name, "n": counts["changed"]}
+    )
+    return redirect("supervision:rules")
+
+
+@login_required
+@require_POST
+def recompute(request):
+    if not _may_edit_rules(request.user):
+        raise PermissionDenied
+    counts = services.grades_recompute(trigger="manual", actor=request.user)
+    messages.success(
+        request, _("%(g)d businesses graded, %(c)d grades changed.") % {"g": counts["graded"], "c": counts["changed"]}
+    )
+    return redirect("supervision:grades")
+
+
+@login_required
+def rule_row_edit(request, table: str, pk: int):
+    if not _may_edit_rules(request.user) or table not in RULE_TABLES:
+        raise Http404
+    row = get_object_or_404(RULE_TABLES[table], pk=pk)
+    form_class = modelform_factory(RULE_TABLES[table], fields=RULE_FIELDS[table])
+    form = form_class(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        services.rule_row_save(actor=request.user, row=row, **form.cleaned_data)
+        messages.success(request, _("Saved. Recompute the grades to apply the change."))
+        return redirect("supervision:rules")
+    return render(
+        request, "core/form.html", {"form": form, "title": str(row.rule_set), "cancel": reverse("supervision:rules")}
+    )
+
+
+def render_business_tab(request, business):
+    grade = BusinessGrade.objects.filter(business=business).select_related("rule_set").first()
+    band = GradeBand.objects.filter(rule_set=grade.rule_set, grade=grade.grade).first() if grade else None
+    return render(
+        request,
+        "supervision/_business_tab.html",
+        {"grade": grade, "band": band, "history": selectors.grade_history(business.pk)[:50]},
+    )
