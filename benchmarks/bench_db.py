@@ -67,8 +67,12 @@ def bench_list(repeats: int) -> dict:
             response = clients[username].get(f"/registry/businesses/{q}")
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
-    return {"requests": len(timings), "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(percentile(timings, 0.95), 1), "max_ms": round(max(timings), 1)}
+    return {
+        "requests": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "max_ms": round(max(timings), 1),
+    }
 
 
 def make_import_file(rows: int) -> bytes:
@@ -85,13 +89,27 @@ def make_import_file(rows: int) -> bytes:
     for i in range(rows):
         code = grids[i % len(grids)]
         values = {
-            "uscc": uscc_for(10_000_000 + i, code[:6]), "name": f"导入测试餐馆{i}", "type": "餐饮服务", "scale": "小型",
-            "diners_per_meal": "", "address": f"浙江省宁波市测试路{i}号", "region_code": code, "status": "在营",
-            "latitude": "29.870000", "longitude": "121.540000", "legal_representative": "张三",
-            "contact_phone": "13800000000", "licence_number": f"JY2{code[:6]}{900_000 + i:06d}1",
-            "licence_issued_on": "2024-01-01", "licence_valid_until": "2029-01-01", "director_name": "",
-            "director_phone": "", "director_trained_on": "", "officer_name": f"安全员{i}",
-            "officer_phone": "13900000000", "officer_trained_on": "2025-06-01",
+            "uscc": uscc_for(10_000_000 + i, code[:6]),
+            "name": f"导入测试餐馆{i}",
+            "type": "餐饮服务",
+            "scale": "小型",
+            "diners_per_meal": "",
+            "address": f"浙江省宁波市测试路{i}号",
+            "region_code": code,
+            "status": "在营",
+            "latitude": "29.870000",
+            "longitude": "121.540000",
+            "legal_representative": "张三",
+            "contact_phone": "13800000000",
+            "licence_number": f"JY2{code[:6]}{900_000 + i:06d}1",
+            "licence_issued_on": "2024-01-01",
+            "licence_valid_until": "2029-01-01",
+            "director_name": "",
+            "director_phone": "",
+            "director_trained_on": "",
+            "officer_name": f"安全员{i}",
+            "officer_phone": "13900000000",
+            "officer_trained_on": "2025-06-01",
         }
         ws.append([values[c.key] for c in COLUMNS])
     out = io.BytesIO()
@@ -111,8 +129,13 @@ def bench_import(rows: int) -> dict:
     second = import_businesses(data=data, filename="bench.xlsx", actor=None)
     second_s = time.perf_counter() - started
     assert second.ok and second.run.unchanged == rows and second.run.created == 0
-    return {"rows": rows, "file_mb": round(len(data) / 1e6, 1), "first_s": round(first_s, 1),
-            "reimport_s": round(second_s, 1), "created": first.run.created}
+    return {
+        "rows": rows,
+        "file_mb": round(len(data) / 1e6, 1),
+        "first_s": round(first_s, 1),
+        "reimport_s": round(second_s, 1),
+        "created": first.run.created,
+    }
 
 
 def main() -> None:
@@ -134,9 +157,21 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     call_command("demo", businesses=args.businesses, no_progress=True, stdout=io.StringIO())
-    result = {"database": connection.vendor, "businesses": args.businesses,
-              "demo_generation_s": round(time.perf_counter() - started, 1)}
+    result = {
+        "database": connection.vendor,
+        "businesses": args.businesses,
+        "demo_generation_s": round(time.perf_counter() - started, 1),
+    }
     if not args.generate_only:
+        from shian.supervision.services import grades_recompute
+
+        started = time.perf_counter()
+        counts = grades_recompute(trigger="benchmark")
+        result["grades"] = {
+            "graded": counts["graded"],
+            "changed": counts["changed"],
+            "recompute_s": round(time.perf_counter() - started, 1),
+        }
         result["list"] = bench_list(args.repeats)
         if args.import_rows:
             result["import"] = bench_import(args.import_rows)

@@ -15,7 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("SHIAN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/shian_bench")
 TARGETS = {"city": 60_000, "small": 5_000, "province": 500_000}
-GOALS = "goals: list p95 < 150 ms at city size; 50k-row import < 60 s; city demo generation < 120 s"
+GOALS = (
+    "goals: list p95 < 150 ms at city size; 50k-row import < 60 s; city demo generation < 120 s; "
+    "grade recompute < 30 s at city size"
+)
 
 
 def postgres_reachable() -> bool:
@@ -31,8 +34,13 @@ def postgres_reachable() -> bool:
 
 def run(url: str, *args: str) -> dict:
     env = os.environ | {"SHIAN_DATABASE_URL": url}
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks/bench_db.py"), *args], env=env, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/bench_db.py"), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -56,13 +64,17 @@ def main() -> None:
             print("[sqlite] demo generation, province size ...", flush=True)
             results.append(run(sqlite_url, "--businesses", str(TARGETS["province"]), "--generate-only"))
     print()
-    print(f"{'database':<11}{'businesses':>11}{'generate s':>12}{'list p50 ms':>13}{'list p95 ms':>13}"
-          f"{'import rows':>13}{'import s':>10}{'re-import s':>13}")
+    print(
+        f"{'database':<11}{'businesses':>11}{'generate s':>12}{'list p50 ms':>13}{'list p95 ms':>13}"
+        f"{'import rows':>13}{'import s':>10}{'re-import s':>13}{'grades s':>10}"
+    )
     for r in results:
-        lst, imp = r.get("list", {}), r.get("import", {})
-        print(f"{r['database']:<11}{r['businesses']:>11,}{r['demo_generation_s']:>12}{lst.get('p50_ms', '—'):>13}"
-              f"{lst.get('p95_ms', '—'):>13}{imp.get('rows', '—'):>13}{imp.get('first_s', '—'):>10}"
-              f"{imp.get('reimport_s', '—'):>13}")
+        lst, imp, grades = r.get("list", {}), r.get("import", {}), r.get("grades", {})
+        print(
+            f"{r['database']:<11}{r['businesses']:>11,}{r['demo_generation_s']:>12}{lst.get('p50_ms', '—'):>13}"
+            f"{lst.get('p95_ms', '—'):>13}{imp.get('rows', '—'):>13}{imp.get('first_s', '—'):>10}"
+            f"{imp.get('reimport_s', '—'):>13}{grades.get('recompute_s', '—'):>10}"
+        )
     print(GOALS)
     out = ROOT / "benchmarks/results"
     out.mkdir(parents=True, exist_ok=True)

@@ -405,3 +405,31 @@ ZH.update({
     "%(g)d businesses graded, %(c)d grades changed.": "已评定 %(g)d 家主体，%(c)d 家等级变化。",
     "Saved. Recompute the grades to apply the change.": "已保存。重新评定后生效。",
 })
+
+ZH.update({
+    # inspections (监督检查)
+    "Inspections": "监督检查", "不符合 inspections in 12 months": "12 个月内检查结果不符合次数",
+    "基本符合 inspections in 12 months": "12 个月内检查结果基本符合次数", "Conforms": "符合",
+    "Basically conforms": "基本符合", "Does not conform": "不符合", "Not checked": "未检查", "Pass": "是",
+    "Fail": "否", "Not applicable": "合理缺项", "In progress": "进行中", "checklist template": "检查表",
+    "checklist templates": "检查表", "order": "序号", "section": "检查项目", "item": "检查内容",
+    "key item (重点项)": "重点项", "checklist item": "检查条目", "checklist items": "检查条目",
+    "key items failed, at most": "重点项不符合数上限", "general items failed, at most": "一般项不符合数上限",
+    "conclusion": "检查结果", "result rule": "结果判定规则", "result rules": "结果判定规则", "checklist": "检查表",
+    "inspector": "检查人员", "inspected on": "检查日期", "summary": "检查意见",
+    "business representative": "被检查单位负责人", "closed": "结束时间", "inspection": "监督检查",
+    "inspections": "监督检查", "outcome": "结果",
+    "There is no active checklist for %(type)s businesses.": "没有适用于%(type)s的检查表。",
+    "This inspection was saved by someone else (version %(v)d) since you opened it; reload to see their changes.":
+        "您打开后该检查已被他人保存（版本 %(v)d）；请刷新查看。",
+    "This inspection is closed and can no longer be changed.": "该检查已结束，不能再修改。",
+    "Items %(ids)s are not on this checklist.": "条目 %(ids)s 不在本检查表中。", "Unknown outcome %(o)s.": "未知结果 %(o)s。",
+    "No result rule covers %(k)d key and %(g)d general failures.": "没有判定规则适用于重点项 %(k)d 项、一般项 %(g)d 项不符合。",
+    "%(n)d items are not checked yet (first: %(item)s).": "还有 %(n)d 项未检查（首项：%(item)s）。",
+    "Inspection of %(d)s, item %(n)d: %(note)s": "%(d)s 监督检查第 %(n)d 项：%(note)s",
+    "Start an inspection": "开始检查", "Date": "日期", "Conclusion": "检查结果", "No inspections yet.": "暂无检查记录。",
+    "Conflict": "冲突", "Reload": "刷新", "%(n)s of %(t)s checked": "已检查 %(n)s / %(t)s 项", "PDF record": "PDF 记录表",
+    "Item": "检查内容", "Result": "结果", "key": "重点", "Save draft": "保存草稿",
+    "Close the inspection? Failed items become hazards.": "结束检查？不符合项将登记为隐患。", "Close inspection": "结束检查",
+    "Inspection closed.": "检查已结束。",
+})

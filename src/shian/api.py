@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 from shian.core.api import router as core_router
 from shian.hazards.api import router as hazards_router
 from shian.hazards.services import ConflictError as HazardConflict
+from shian.inspections.api import router as inspections_router
+from shian.inspections.services import ConflictError as InspectionConflict
 from shian.registry.api import router as registry_router
 from shian.registry.services import ConflictError
 from shian.supervision.api import router as supervision_router
@@ -21,6 +23,7 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", hazards_router)
 api.add_router("/", supervision_router)
+api.add_router("/", inspections_router)
 
 
 def _validation_detail(exc: ValidationError) -> list[dict]:
@@ -40,6 +43,7 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(ConflictError)
 @api.exception_handler(HazardConflict)
+@api.exception_handler(InspectionConflict)
 def on_conflict(request, exc: Exception):
     return api.create_response(request, {"detail": str(exc)}, status=409)
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "shian.registry",
     "shian.hazards",
     "shian.supervision",
+    "shian.inspections",
 ]
 
 MIDDLEWARE = [

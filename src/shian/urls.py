@@ -7,6 +7,7 @@ urlpatterns = [
     path("registry/", include("shian.registry.urls")),
     path("hazards/", include("shian.hazards.urls")),
     path("supervision/", include("shian.supervision.urls")),
+    path("inspections/", include("shian.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

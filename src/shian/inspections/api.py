@@ -1,0 +1,163 @@
+"""Inspection API: start, record item results, close, read, PDF."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from shian.core.api import AUTH
+from shian.core.scoping import ADD, CHANGE, VIEW, get_object_for_user, role_may
+from shian.registry.models import Business
+
+from . import selectors, services
+from .models import Inspection, Outcome
+from .pdf import inspection_pdf
+
+router = Router(tags=["inspections"], auth=AUTH)
+BUSINESS_ROLES = ("business_staff", "canteen_manager")
+
+
+class ItemOut(Schema):
+    item_id: int
+    order: int
+    section: str
+    text: str
+    is_key: bool
+    outcome: Outcome
+    note: str
+
+
+class InspectionOut(Schema):
+    id: int
+    business_id: int
+    template: str
+    inspected_on: dt.date
+    state: str
+    conclusion: str
+    key_failures: int
+    general_failures: int
+    summary: str
+    version: int
+
+
+class InspectionDetailOut(InspectionOut):
+    items: list[ItemOut]
+
+
+class StartIn(Schema):
+    business_id: int
+
+
+class ItemIn(Schema):
+    item_id: int
+    outcome: Outcome
+    note: str = ""
+
+
+class RecordIn(Schema):
+    version: int | None = None
+    results: list[ItemIn]
+
+
+class CloseIn(Schema):
+    version: int | None = None
+    summary: str = ""
+    representative: str = ""
+
+
+def _out(i: Inspection) -> dict:
+    return {
+        "id": i.pk,
+        "business_id": i.business_id,
+        "template": str(i.template),
+        "inspected_on": i.inspected_on,
+        "state": i.state,
+        "conclusion": i.conclusion,
+        "key_failures": i.key_failures,
+        "general_failures": i.general_failures,
+        "summary": i.summary,
+        "version": i.version,
+    }
+
+
+def _detail(i: Inspection) -> dict:
+    items = [
+        {
+            "item_id": r.item_id,
+            "order": r.item.order,
+            "section": r.item.section,
+            "text": r.item.text,
+            "is_key": r.item.is_key,
+            "outcome": r.outcome,
+            "note": r.note,
+        }
+        for r in i.results.select_related("item")
+    ]
+    return _out(i) | {"items": items}
+
+
+def _inspector(request) -> None:
+    if request.user.role in BUSINESS_ROLES:
+        raise PermissionDenied("businesses do not record inspections")
+
+
+@router.get("/inspections", response=list[InspectionOut])
+@paginate(LimitOffsetPagination)
+def inspection_list(request, business_id: int | None = None, conclusion: str | None = None):
+    if not role_may(request.user, VIEW, Inspection):
+        raise PermissionDenied("your role may not view inspections")
+    return [_out(i) for i in selectors.inspection_list(request.user, business_id=business_id, conclusion=conclusion)]
+
+
+@router.post("/inspections", response={201: InspectionDetailOut}, summary="Start an inspection (its checklist)")
+def inspection_start(request, payload: StartIn):
+    business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
+    if not role_may(request.user, ADD, Inspection):
+        raise PermissionDenied("your role may not inspect")
+    _inspector(request)
+    return Status(201, _detail(services.inspection_start(actor=request.user, business=business)))
+
+
+@router.get("/inspections/{inspection_id}", response=InspectionDetailOut)
+def inspection_get(request, inspection_id: int):
+    return _detail(get_object_for_user(Inspection, request.user, VIEW, pk=inspection_id))
+
+
+@router.put(
+    "/inspections/{inspection_id}/results",
+    response=InspectionDetailOut,
+    summary="Record item results (send `version` to refuse a lost update)",
+)
+def inspection_record(request, inspection_id: int, payload: RecordIn):
+    inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection_id)
+    _inspector(request)
+    results = {r.item_id: {"outcome": r.outcome, "note": r.note} for r in payload.results}
+    return _detail(
+        services.inspection_record(
+            actor=request.user, inspection=inspection, results=results, expected_version=payload.version
+        )
+    )
+
+
+@router.post("/inspections/{inspection_id}/close", response=InspectionDetailOut)
+def inspection_close(request, inspection_id: int, payload: CloseIn):
+    inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection_id)
+    _inspector(request)
+    return _detail(
+        services.inspection_close(
+            actor=request.user,
+            inspection=inspection,
+            summary=payload.summary,
+            representative=payload.representative,
+            expected_version=payload.version,
+        )
+    )
+
+
+@router.get("/inspections/{inspection_id}/pdf", summary="The inspection record as a PDF")
+def inspection_pdf_get(request, inspection_id: int):
+    inspection = get_object_for_user(Inspection, request.user, VIEW, pk=inspection_id)
+    return HttpResponse(inspection_pdf(inspection), content_type="application/pdf")

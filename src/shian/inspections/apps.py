@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "shian.inspections"
+    label = "inspections"
+    verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from shian.core import demo, indicators, navigation, scoping, tabs
+        from shian.core.choices import Role
+
+        from . import demo as inspections_demo
+        from . import selectors, views
+
+        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        scoping.grant(regulators, "inspections.inspection", {scoping.VIEW, scoping.ADD, scoping.CHANGE})
+        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "inspections.inspection", {scoping.VIEW})
+
+        navigation.register(
+            "inspections",
+            _("Inspections"),
+            "inspections:list",
+            order=23,
+            visible=lambda u: (
+                scoping.role_may(u, scoping.VIEW, "inspections.inspection")
+                and u.role not in scoping.BUSINESS_SCOPED_ROLES
+            ),
+        )
+        tabs.register(
+            "registry.business",
+            key="inspections",
+            label=_("Inspections"),
+            render=views.render_business_tab,
+            order=37,
+            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "inspections.inspection"),
+        )
+        indicators.register(
+            "inspections_nonconform_12m", _("不符合 inspections in 12 months"), selectors.indicator_nonconform_12m
+        )
+        indicators.register(
+            "inspections_basically_12m", _("基本符合 inspections in 12 months"), selectors.indicator_basically_12m
+        )
+        demo.register("inspections.sample", inspections_demo.generate, order=45)

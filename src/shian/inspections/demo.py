@@ -1,0 +1,41 @@
+"""Demo step: closed inspections for a sample of businesses over the last year, through the services
+(so failed items raise hazards and grades follow)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from shian.core.demo import DemoContext
+from shian.core.models import User
+from shian.registry.models import Business
+
+from . import services
+from .models import Inspection, Outcome
+
+
+def generate(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    inspector = User.objects.filter(username="inspector").first()
+    admin = User.objects.filter(username="admin").first()
+    today = timezone.localdate()
+    count = min(400, max(20, ctx.businesses // 25))
+    ids = list(Business.objects.filter(status="operating").order_by("pk").values_list("pk", flat=True))
+    for n, pk in enumerate(rng.sample(ids, min(count, len(ids))), start=1):
+        business = Business.objects.get(pk=pk)
+        actor = inspector if inspector and business.region_path.startswith(inspector.region.path) else admin
+        inspection = services.inspection_start(actor=actor, business=business)
+        Inspection.objects.filter(pk=inspection.pk).update(  # as if done on a past day
+            inspected_on=today - dt.timedelta(days=rng.randrange(1, 360))
+        )
+        inspection.refresh_from_db()
+        fail_rate = rng.choice([0.0, 0.0, 0.05, 0.1, 0.2])
+        results = {
+            r.item_id: {
+                "outcome": Outcome.FAIL if rng.random() < fail_rate else Outcome.PASS,
+                "note": "现场发现问题" if rng.random() < fail_rate else "",
+            }
+            for r in inspection.results.all()
+        }
+        inspection = services.inspection_record(actor=actor, inspection=inspection, results=results)
+        services.inspection_close(actor=actor, inspection=inspection, summary="", representative="负责人")
+        ctx.progress("inspections", n, count)

@@ -1,0 +1,126 @@
+"""Inspections (监督检查): checklist templates per business type, the inspection record with one result
+per item, and the rule that turns item results into 符合 / 基本符合 / 不符合."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shian.core.models import User
+from shian.core.scoping import ScopedQuerySet
+from shian.registry.choices import BusinessType
+from shian.registry.models import Business
+
+
+class Conclusion(models.TextChoices):
+    CONFORM = "conform", _("Conforms")
+    BASICALLY = "basically", _("Basically conforms")
+    NONCONFORM = "nonconform", _("Does not conform")
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Not checked")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NA = "na", _("Not applicable")
+
+
+class InspectionState(models.TextChoices):
+    DRAFT = "draft", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class ChecklistTemplate(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
+    version = models.CharField(_("version"), max_length=20, default="1")
+    source = models.CharField(_("source"), max_length=255)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["business_type", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+
+class ChecklistItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(_("order"))
+    section = models.CharField(_("section"), max_length=60)
+    text = models.CharField(_("item"), max_length=255)
+    is_key = models.BooleanField(_("key item (重点项)"), default=False)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["template", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ResultRule(models.Model):
+    """Rows are tried in order; the first whose limits the failures stay within gives the conclusion."""
+
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    max_key_failures = models.PositiveSmallIntegerField(_("key items failed, at most"))
+    max_general_failures = models.PositiveSmallIntegerField(_("general items failed, at most"))
+    conclusion = models.CharField(_("conclusion"), max_length=12, choices=Conclusion.choices)
+    source = models.CharField(_("source"), max_length=255)
+
+    class Meta:
+        verbose_name = _("result rule")
+        verbose_name_plural = _("result rules")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"≤{self.max_key_failures}/≤{self.max_general_failures} → {self.conclusion}"
+
+
+class Inspection(models.Model):
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    template = models.ForeignKey(ChecklistTemplate, verbose_name=_("checklist"), on_delete=models.PROTECT)
+    inspector = models.ForeignKey(
+        User, verbose_name=_("inspector"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    inspected_on = models.DateField(_("inspected on"), default=timezone.localdate)
+    state = models.CharField(_("state"), max_length=8, choices=InspectionState.choices, default=InspectionState.DRAFT)
+    conclusion = models.CharField(_("conclusion"), max_length=12, choices=Conclusion.choices, blank=True)
+    key_failures = models.PositiveSmallIntegerField(default=0)
+    general_failures = models.PositiveSmallIntegerField(default=0)
+    summary = models.TextField(_("summary"), blank=True)
+    representative = models.CharField(_("business representative"), max_length=50, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    scope_path_lookup = "business__region_path"
+    scope_business_lookup = "business"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.business} {self.inspected_on}"
+
+
+class ItemResult(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["item__order"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="item_result_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.outcome}"

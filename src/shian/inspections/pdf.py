@@ -1,0 +1,93 @@
+"""The inspection record as a PDF in Chinese (reportlab's built-in CJK font: nothing to install)."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .models import Inspection, Outcome
+
+FONT = "STSong-Light"
+OUTCOME_ZH = {Outcome.PASS: "是", Outcome.FAIL: "否", Outcome.NA: "合理缺项", Outcome.PENDING: "未检查"}
+CONCLUSION_ZH = {"conform": "符合", "basically": "基本符合", "nonconform": "不符合", "": "（未结束）"}
+
+
+def inspection_pdf(inspection: Inspection) -> bytes:
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    title = ParagraphStyle("t", fontName=FONT, fontSize=16, leading=22, alignment=1)
+    body = ParagraphStyle("b", fontName=FONT, fontSize=10, leading=14)
+    small = ParagraphStyle("s", fontName=FONT, fontSize=9, leading=12)
+    b = inspection.business
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title="食品安全监督检查记录表",
+    )
+    story = [Paragraph("食品安全监督检查记录表", title), Spacer(1, 4 * mm)]
+    head = [
+        ["被检查单位", b.name, "统一社会信用代码", b.uscc],
+        ["地址", b.address, "检查日期", str(inspection.inspected_on)],
+        [
+            "检查表",
+            str(inspection.template),
+            "检查人员",
+            inspection.inspector.display_name if inspection.inspector else "",
+        ],
+    ]
+    story.append(
+        _table([[Paragraph(str(c), small) for c in row] for row in head], [28 * mm, 62 * mm, 30 * mm, 60 * mm])
+    )
+    story.append(Spacer(1, 4 * mm))
+    rows = [[Paragraph(h, small) for h in ("序号", "检查项目", "重点项", "结果", "说明")]]
+    for r in inspection.results.select_related("item"):
+        rows.append(
+            [
+                Paragraph(str(r.item.order), small),
+                Paragraph(f"【{r.item.section}】{r.item.text}", small),
+                Paragraph("★" if r.item.is_key else "", small),
+                Paragraph(OUTCOME_ZH[r.outcome], small),
+                Paragraph(r.note, small),
+            ]
+        )
+    story.append(_table(rows, [12 * mm, 100 * mm, 14 * mm, 18 * mm, 36 * mm], header=True))
+    story.append(Spacer(1, 4 * mm))
+    story.append(
+        Paragraph(
+            f"检查结果：<b>{CONCLUSION_ZH[inspection.conclusion]}</b>（重点项不符合 {inspection.key_failures} 项，"
+            f"一般项不符合 {inspection.general_failures} 项）",
+            body,
+        )
+    )
+    if inspection.summary:
+        story.append(Paragraph(f"检查意见：{inspection.summary}", body))
+    story.append(Spacer(1, 10 * mm))
+    story.append(
+        Paragraph(
+            f"检查人员签字：{inspection.inspector.display_name if inspection.inspector else ''}"
+            f"　　　　被检查单位负责人签字：{inspection.representative}",
+            body,
+        )
+    )
+    doc.build(story)
+    return out.getvalue()
+
+
+def _table(rows, widths, header=False) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")))
+    table.setStyle(TableStyle(style))
+    return table

@@ -1,0 +1,147 @@
+"""Inspection writes: start from a checklist, record item results, close. Closing computes the
+conclusion by the result rule table, raises a hazard for every failed item (key items as major), and
+regrades the business."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shian.core.audit import audit, diff, snapshot
+from shian.core.choices import AuditAction
+from shian.core.models import User
+from shian.core.scoping import ADD, CHANGE, assert_in_scope
+from shian.hazards import services as hazard_services
+from shian.hazards.choices import HazardSource, Severity
+from shian.registry.models import Business
+
+from .models import ChecklistTemplate, Inspection, InspectionState, ItemResult, Outcome, ResultRule
+
+
+class ConflictError(Exception):
+    """Someone else saved this inspection since it was opened."""
+
+
+def template_for(business: Business) -> ChecklistTemplate | None:
+    return ChecklistTemplate.objects.filter(business_type=business.type, active=True).order_by("-version").first()
+
+
+@transaction.atomic
+def inspection_start(*, actor: User, business: Business, template: ChecklistTemplate | None = None) -> Inspection:
+    template = template or template_for(business)
+    if template is None:
+        raise ValidationError(
+            _("There is no active checklist for %(type)s businesses.") % {"type": business.get_type_display()}
+        )
+    inspection = Inspection.objects.create(business=business, template=template, inspector=actor)
+    assert_in_scope(actor, inspection, ADD)
+    ItemResult.objects.bulk_create([ItemResult(inspection=inspection, item=item) for item in template.items.all()])
+    audit(actor=actor, action=AuditAction.CREATE, obj=inspection, note=str(template))
+    return inspection
+
+
+def _locked(inspection: Inspection, expected_version: int | None) -> Inspection:
+    current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            _(
+                "This inspection was saved by someone else (version %(v)d) since you opened it; "
+                "reload to see their changes."
+            )
+            % {"v": current.version}
+        )
+    if current.state != InspectionState.DRAFT:
+        raise ValidationError(_("This inspection is closed and can no longer be changed."))
+    return current
+
+
+@transaction.atomic
+def inspection_record(
+    *, actor: User, inspection: Inspection, results: dict[int, dict[str, Any]], expected_version: int | None = None
+) -> Inspection:
+    """Save item outcomes: ``{item_id: {"outcome": "pass"|"fail"|"na"|"pending", "note": str}}``."""
+    current = _locked(inspection, expected_version)
+    rows = {r.item_id: r for r in current.results.all()}
+    unknown = set(results) - set(rows)
+    if unknown:
+        raise ValidationError(_("Items %(ids)s are not on this checklist.") % {"ids": sorted(unknown)})
+    changed = []
+    for item_id, value in results.items():
+        outcome = value.get("outcome", Outcome.PENDING)
+        if outcome not in Outcome.values:
+            raise ValidationError({f"item_{item_id}": _("Unknown outcome %(o)s.") % {"o": outcome}})
+        row = rows[item_id]
+        note = (value.get("note") or "")[:255]
+        if (row.outcome, row.note) != (outcome, note):
+            row.outcome, row.note = outcome, note
+            changed.append(row)
+    ItemResult.objects.bulk_update(changed, ["outcome", "note"])
+    current.version += 1
+    current.save(update_fields=["version"])
+    assert_in_scope(actor, current, CHANGE)
+    if changed:
+        audit(actor=actor, action=AuditAction.UPDATE, obj=current, note=f"{len(changed)} items recorded")
+    return current
+
+
+def conclude(key_failures: int, general_failures: int) -> str:
+    for rule in ResultRule.objects.order_by("order"):
+        if key_failures <= rule.max_key_failures and general_failures <= rule.max_general_failures:
+            return rule.conclusion
+    raise ValidationError(
+        _("No result rule covers %(k)d key and %(g)d general failures.") % {"k": key_failures, "g": general_failures}
+    )
+
+
+@transaction.atomic
+def inspection_close(
+    *,
+    actor: User,
+    inspection: Inspection,
+    summary: str = "",
+    representative: str = "",
+    expected_version: int | None = None,
+) -> Inspection:
+    current = _locked(inspection, expected_version)
+    results = list(current.results.select_related("item"))
+    pending = [r for r in results if r.outcome == Outcome.PENDING]
+    if pending:
+        raise ValidationError(
+            _("%(n)d items are not checked yet (first: %(item)s).") % {"n": len(pending), "item": pending[0].item.text}
+        )
+    before = snapshot(current)
+    failed = [r for r in results if r.outcome == Outcome.FAIL]
+    current.key_failures = sum(1 for r in failed if r.item.is_key)
+    current.general_failures = len(failed) - current.key_failures
+    current.conclusion = conclude(current.key_failures, current.general_failures)
+    current.summary, current.representative = summary, representative
+    current.state, current.closed_at = InspectionState.CLOSED, timezone.now()
+    current.version += 1
+    current.save()
+    for r in failed:
+        hazard_services.hazard_create(
+            actor=actor,
+            business=current.business,
+            title=r.item.text[:200],
+            source=HazardSource.INSPECTION,
+            severity=Severity.MAJOR if r.item.is_key else Severity.GENERAL,
+            found_on=current.inspected_on,
+            description=_("Inspection of %(d)s, item %(n)d: %(note)s")
+            % {"d": current.inspected_on, "n": r.item.order, "note": r.note},
+        )
+    audit(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=current,
+        changes=diff(before, snapshot(current)),
+        note=f"closed: {current.conclusion}",
+    )
+    from shian.supervision.services import grades_recompute
+
+    business_id = current.business_id
+    transaction.on_commit(lambda: grades_recompute(business_ids=[business_id], trigger="inspection closed"))
+    return current

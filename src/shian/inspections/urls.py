@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("", views.inspection_list, name="list"),
+    path("start/<int:business_pk>/", views.inspection_start, name="start"),
+    path("<int:pk>/", views.inspection_detail, name="detail"),
+    path("<int:pk>/record.pdf", views.inspection_pdf_view, name="pdf"),
+]

@@ -1,0 +1,130 @@
+"""Inspection pages: start from a business, fill the checklist (phone-friendly), close, PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shian.core.scoping import ADD, CHANGE, VIEW, get_object_for_user, role_may
+from shian.registry.models import Business
+
+from . import selectors, services
+from .models import Conclusion, Inspection, InspectionState, Outcome
+from .pdf import inspection_pdf
+
+
+@login_required
+def inspection_list(request):
+    if not role_may(request.user, VIEW, Inspection):
+        raise PermissionDenied
+    conclusion = request.GET.get("conclusion") if request.GET.get("conclusion") in Conclusion.values else None
+    page = Paginator(selectors.inspection_list(request.user, conclusion=conclusion), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inspections/list.html",
+        {"page": page, "conclusions": Conclusion.choices, "conclusion": conclusion or ""},
+    )
+
+
+@login_required
+@require_POST
+def inspection_start(request, business_pk: int):
+    business = get_object_for_user(Business, request.user, VIEW, pk=business_pk)
+    if not role_may(request.user, ADD, Inspection):
+        raise PermissionDenied
+    try:
+        inspection = services.inspection_start(actor=request.user, business=business)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:business_detail", pk=business.pk)
+    return redirect("inspections:detail", pk=inspection.pk)
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    inspection = get_object_for_user(
+        Inspection.objects.select_related("business", "template", "inspector"), request.user, VIEW, pk=pk
+    )
+    if request.method == "POST":
+        return _save(request, inspection)
+    results = list(inspection.results.select_related("item"))
+    editable = (
+        inspection.state == InspectionState.DRAFT
+        and role_may(request.user, CHANGE, Inspection)
+        and request.user.role not in ("business_staff", "canteen_manager")
+    )
+    return render(
+        request,
+        "inspections/detail.html",
+        {
+            "inspection": inspection,
+            "results": results,
+            "editable": editable,
+            "outcomes": Outcome.choices,
+            "checked": sum(1 for r in results if r.outcome != Outcome.PENDING),
+        },
+    )
+
+
+def _save(request, inspection: Inspection):
+    inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection.pk)
+    if request.user.role in ("business_staff", "canteen_manager"):
+        raise PermissionDenied
+    results = {}
+    for r in inspection.results.all():
+        outcome = request.POST.get(f"outcome_{r.item_id}")
+        if outcome is not None:
+            results[r.item_id] = {"outcome": outcome, "note": request.POST.get(f"note_{r.item_id}", "")}
+    version = int(request.POST.get("version") or 0) or None
+    try:
+        inspection = services.inspection_record(
+            actor=request.user, inspection=inspection, results=results, expected_version=version
+        )
+        if request.POST.get("close"):
+            services.inspection_close(
+                actor=request.user,
+                inspection=inspection,
+                summary=request.POST.get("summary", ""),
+                representative=request.POST.get("representative", ""),
+                expected_version=inspection.version,
+            )
+            messages.success(request, _("Inspection closed."))
+        else:
+            messages.success(request, _("Saved."))
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+        return render(request, "inspections/conflict.html", {"inspection": inspection, "message": str(exc)}, status=409)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("inspections:detail", pk=inspection.pk)
+
+
+@login_required
+def inspection_pdf_view(request, pk: int):
+    inspection = get_object_for_user(
+        Inspection.objects.select_related("business", "template", "inspector"), request.user, VIEW, pk=pk
+    )
+    response = HttpResponse(inspection_pdf(inspection), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="inspection-{inspection.pk}.pdf"'
+    return response
+
+
+def render_business_tab(request, business):
+    return render(
+        request,
+        "inspections/_business_tab.html",
+        {
+            "business": business,
+            "inspections": selectors.inspection_list(request.user, business_id=business.pk)[:50],
+            "can_start": role_may(request.user, ADD, Inspection)
+            and request.user.role not in ("business_staff", "canteen_manager"),
+        },
+    )
