@@ -75,6 +75,46 @@ def bench_list(repeats: int) -> dict:
     }
 
 
+def bench_inspection_page(repeats: int) -> dict:
+    """The inspection form with a 60-item checklist, as an inspector opens it on a phone."""
+    from django.test import Client
+
+    from shian.core.models import User
+    from shian.inspections.models import ChecklistItem, ChecklistTemplate
+    from shian.inspections.services import inspection_start
+    from shian.registry.models import Business
+
+    inspector = User.objects.get(username="inspector")
+    business = Business.objects.filter(region_path__startswith=inspector.region.path, type="catering").first()
+    template = ChecklistTemplate.objects.create(
+        name="benchmark 60 items", business_type="catering", version="bench", source="benchmark", active=False
+    )
+    ChecklistItem.objects.bulk_create(
+        [
+            ChecklistItem(
+                template=template,
+                order=i,
+                section=f"第{i // 10 + 1}部分",
+                text=f"检查条目 {i}：设施、记录与操作符合要求",
+                is_key=i % 5 == 0,
+            )
+            for i in range(1, 61)
+        ]
+    )
+    inspection = inspection_start(actor=inspector, business=business, template=template)
+    client = Client()
+    client.force_login(inspector)
+    url = f"/inspections/{inspection.pk}/"
+    assert client.get(url).status_code == 200
+    timings = []
+    for _ in range(repeats * 5):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return {"items": 60, "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 0.95), 1)}
+
+
 def make_import_file(rows: int) -> bytes:
     from openpyxl import Workbook
 
@@ -173,6 +213,7 @@ def main() -> None:
             "recompute_s": round(time.perf_counter() - started, 1),
         }
         result["list"] = bench_list(args.repeats)
+        result["inspection_page"] = bench_inspection_page(args.repeats)
         if args.import_rows:
             result["import"] = bench_import(args.import_rows)
     print(json.dumps(result))

@@ -4,12 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 
 from shian.core.api import router as core_router
+from shian.core.concurrency import ConflictError
 from shian.hazards.api import router as hazards_router
-from shian.hazards.services import ConflictError as HazardConflict
 from shian.inspections.api import router as inspections_router
-from shian.inspections.services import ConflictError as InspectionConflict
 from shian.registry.api import router as registry_router
-from shian.registry.services import ConflictError
 from shian.supervision.api import router as supervision_router
 
 api = NinjaAPI(
@@ -42,9 +40,7 @@ def on_validation_error(request, exc: ValidationError):
 
 
 @api.exception_handler(ConflictError)
-@api.exception_handler(HazardConflict)
-@api.exception_handler(InspectionConflict)
-def on_conflict(request, exc: Exception):
+def on_conflict(request, exc: ConflictError):
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction, Role
+from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
+from shian.core.concurrency import lock_current
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 from shian.registry.models import Business
@@ -28,10 +30,6 @@ EVIDENCE_TYPES = {  # what the file's first bytes must be, by accepted content t
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "application/pdf": (b"%PDF-",),
 }
-
-
-class ConflictError(Exception):
-    """The hazard changed since the caller read it."""
 
 
 def deadline_for(severity: str, start: dt.date) -> dt.date:
@@ -92,12 +90,11 @@ def hazard_transition(
     order_text: str = "",
     expected_version: int | None = None,
 ) -> Hazard:
-    current = Hazard.objects.select_for_update().get(pk=hazard.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(
-            _("This hazard was changed by someone else since you opened it (now version %(v)d); reload and try again.")
-            % {"v": current.version}
-        )
+    current = lock_current(
+        hazard,
+        expected_version,
+        _("This hazard was changed by someone else since you opened it (now version %(v)d); reload and try again."),
+    )
     move = transitions.find(current.state, action)
     if move is None:
         raise ValidationError(

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction
+from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
+from shian.core.concurrency import lock_current
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 from shian.hazards import services as hazard_services
@@ -20,10 +22,6 @@ from shian.hazards.choices import HazardSource, Severity
 from shian.registry.models import Business
 
 from .models import ChecklistTemplate, Inspection, InspectionState, ItemResult, Outcome, ResultRule
-
-
-class ConflictError(Exception):
-    """Someone else saved this inspection since it was opened."""
 
 
 def template_for(business: Business) -> ChecklistTemplate | None:
@@ -45,15 +43,14 @@ def inspection_start(*, actor: User, business: Business, template: ChecklistTemp
 
 
 def _locked(inspection: Inspection, expected_version: int | None) -> Inspection:
-    current = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(
-            _(
-                "This inspection was saved by someone else (version %(v)d) since you opened it; "
-                "reload to see their changes."
-            )
-            % {"v": current.version}
-        )
+    current = lock_current(
+        inspection,
+        expected_version,
+        _(
+            "This inspection was saved by someone else (version %(v)d) since you opened it; "
+            "reload to see their changes."
+        ),
+    )
     if current.state != InspectionState.DRAFT:
         raise ValidationError(_("This inspection is closed and can no longer be changed."))
     return current

@@ -12,16 +12,13 @@ from django.utils.translation import gettext as _
 
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction
+from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
+from shian.core.concurrency import lock_current
 from shian.core.models import Region, User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 
 from .models import Business, Licence, Staff, StaffingRule
 from .staffing import RuleBook
-
-
-class ConflictError(Exception):
-    """Someone else saved the object since it was read (optimistic locking)."""
-
 
 BUSINESS_FIELDS = [
     "name",
@@ -75,15 +72,14 @@ def business_create(*, actor: User | None, **data: Any) -> Business:
 def business_update(
     *, actor: User | None, business: Business, expected_version: int | None = None, **data: Any
 ) -> Business:
-    current = Business.objects.select_for_update().get(pk=business.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(
-            _(
-                "This business was changed by someone else (version %(v)d) since you opened it; "
-                "reload and apply your change again."
-            )
-            % {"v": current.version}
-        )
+    current = lock_current(
+        business,
+        expected_version,
+        _(
+            "This business was changed by someone else (version %(v)d) since you opened it; "
+            "reload and apply your change again."
+        ),
+    )
     before = snapshot(current)
     _apply(current, BUSINESS_FIELDS, data)
     if "region" in data:
