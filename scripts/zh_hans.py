@@ -432,4 +432,5 @@ ZH.update({
     "Item": "检查内容", "Result": "结果", "key": "重点", "Save draft": "保存草稿",
     "Close the inspection? Failed items become hazards.": "结束检查？不符合项将登记为隐患。", "Close inspection": "结束检查",
     "Inspection closed.": "检查已结束。",
+    "Origin": "来源",
 })
