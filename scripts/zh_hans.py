@@ -434,3 +434,26 @@ ZH.update({
     "Inspection closed.": "检查已结束。",
     "Origin": "来源",
 })
+
+ZH.update({
+    # 包保督导 (oversight)
+    "包保督导": "包保督导", "包保督导率": "包保督导率", "%(n)d assignments behind schedule": "%(n)d 项包保未按期督导",
+    "City level": "市级", "District level": "区县级", "Street level": "街道（乡镇）级",
+    "at least one visit every (days)": "至少每多少天督导一次", "visit frequency": "督导频次", "visit frequencies": "督导频次",
+    "official": "包保干部", "until": "截止", "commitment letter signed": "已签承诺书", "包保 assignment": "包保关系",
+    "包保 assignments": "包保关系", "visited on": "督导日期", "findings": "督导情况", "problem found": "发现问题",
+    "包保 visit": "包保督导记录", "包保 visits": "包保督导记录",
+    "%(name)s (%(role)s) cannot hold a %(level)s assignment.": "%(name)s（%(role)s）不能承担%(level)s包保。",
+    "%(name)s's region does not cover this business.": "%(name)s 的辖区不包含该主体。",
+    "The visit date cannot be in the future.": "督导日期不能晚于今天。",
+    "The visit is before the assignment started (%(d)s).": "督导日期早于包保开始日期（%(d)s）。",
+    "Describe the problem to raise a hazard.": "登记隐患须描述问题。", "Found during a 包保 visit.": "包保督导中发现。",
+    "Official": "包保干部", "Level": "层级", "Last visit": "最近督导", "Raise a hazard from these findings": "据此登记隐患",
+    "Record visit": "记录督导", "No official is assigned to this business.": "该主体尚未落实包保干部。", "Visits": "督导记录",
+    "No visits yet.": "暂无督导记录。",
+    "%(c)s of %(t)s assignments due were visited on schedule": "%(t)s 项应督导包保中 %(c)s 项按期督导",
+    "On schedule": "按期", "Due": "应督导", "Visit frequency by level": "各层级督导频次",
+    "at least once every %(d)s days": "至少每 %(d)s 天一次", "Who is behind": "未按期督导清单", "Days overdue": "超期天数",
+    "Nobody is behind.": "全部按期督导。", "Only the assigned official records their visits.": "只有包保干部本人可以记录督导。",
+    "Visit recorded.": "督导已记录。",
+})

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shian.hazards",
     "shian.supervision",
     "shian.inspections",
+    "shian.oversight",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("hazards/", include("shian.hazards.urls")),
     path("supervision/", include("shian.supervision.urls")),
     path("inspections/", include("shian.inspections.urls")),
+    path("oversight/", include("shian.oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

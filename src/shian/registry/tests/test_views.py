@@ -179,8 +179,8 @@ def test_detail_tabs_and_audit_tab(users, web, haishu_shop):
     page = client.get(f"/registry/businesses/{haishu_shop.pk}/?tab=audit").content.decode()
     assert "海曙老王面馆" in page and "改名面馆" in page and "haishu" in page
     keys = [t.key for t in client.get(f"/registry/businesses/{haishu_shop.pk}/").context["tabs"]]
-    # grade, inspections and hazards come from their own apps through core.tabs
-    assert keys == ["profile", "licences", "staff", "grade", "inspections", "hazards", "audit"]
+    # grade, inspections, oversight and hazards come from their own apps through core.tabs
+    assert keys == ["profile", "licences", "staff", "grade", "inspections", "oversight", "hazards", "audit"]
 
 
 def test_licence_and_staff_forms(users, web, haishu_shop):

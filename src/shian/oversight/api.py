@@ -1,0 +1,125 @@
+"""包保 API: assignments, visits, and the 包保督导率 with who is behind."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from shian.core.api import AUTH
+from shian.core.models import User
+from shian.core.scoping import ADD, VIEW, get_object_for_user, role_may
+from shian.registry.models import Business
+
+from . import selectors, services
+from .models import Assignment, Level, Visit
+
+router = Router(tags=["oversight"], auth=AUTH)
+
+
+class AssignmentOut(Schema):
+    id: int
+    official_id: int
+    business_id: int
+    level: Level
+    starts_on: dt.date
+    ends_on: dt.date | None
+    commitment_signed: bool
+
+
+class AssignmentIn(Schema):
+    official_id: int
+    business_id: int
+    level: Level
+    starts_on: dt.date | None = None
+    commitment_signed: bool = False
+
+
+class VisitIn(Schema):
+    visited_on: dt.date | None = None
+    findings: str = ""
+    raise_hazard: bool = False
+
+
+class VisitOut(Schema):
+    id: int
+    assignment_id: int
+    visited_on: dt.date
+    findings: str
+    problem_found: bool
+    hazard_id: int | None
+
+
+class BehindOut(Schema):
+    assignment_id: int
+    official: str
+    business_id: int
+    level: str
+    last_visit: dt.date | None
+    days_overdue: int
+
+
+class StatusOut(Schema):
+    due: int
+    on_time: int
+    rate: float | None
+    behind: list[BehindOut]
+
+
+@router.get("/oversight/status", response=StatusOut, summary="包保督导率 and who is behind, for the caller's scope")
+def status(request):
+    if not role_may(request.user, VIEW, Assignment):
+        raise PermissionDenied("your role may not view 包保 assignments")
+    s = selectors.oversight_status(request.user)
+    behind = [
+        {
+            "assignment_id": b["assignment"].pk,
+            "official": b["official"].username,
+            "business_id": b["business"].pk,
+            "level": b["level"],
+            "last_visit": b["last_visit"],
+            "days_overdue": b["days_overdue"],
+        }
+        for b in s["behind"][:500]
+    ]
+    return {"due": s["due"], "on_time": s["on_time"], "rate": s["rate"], "behind": behind}
+
+
+@router.post("/oversight/assignments", response={201: AssignmentOut})
+def assignment_create(request, payload: AssignmentIn):
+    if not role_may(request.user, ADD, Assignment):
+        raise PermissionDenied("your role may not assign officials")
+    business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
+    official = User.objects.filter(pk=payload.official_id, is_active=True).first()
+    if official is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"official_id": f"no active user {payload.official_id}"})
+    return Status(
+        201,
+        services.assignment_create(
+            actor=request.user,
+            official=official,
+            business=business,
+            level=payload.level,
+            starts_on=payload.starts_on,
+            commitment_signed=payload.commitment_signed,
+        ),
+    )
+
+
+@router.post("/oversight/assignments/{assignment_id}/visits", response={201: VisitOut})
+def visit_create(request, assignment_id: int, payload: VisitIn):
+    assignment = get_object_for_user(Assignment, request.user, VIEW, pk=assignment_id)
+    if not role_may(request.user, ADD, Visit) or assignment.official_id != request.user.pk:
+        raise PermissionDenied("only the assigned official records their visits")
+    return Status(
+        201,
+        services.visit_record(
+            actor=request.user,
+            assignment=assignment,
+            visited_on=payload.visited_on,
+            findings=payload.findings,
+            raise_hazard=payload.raise_hazard,
+        ),
+    )

@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "shian.oversight"
+    label = "oversight"
+    verbose_name = _("包保督导")
+
+    def ready(self) -> None:
+        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core.choices import Role
+
+        from . import demo as oversight_demo
+        from . import kpis as oversight_kpis
+        from . import views
+
+        officials = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        scoping.grant(officials, "oversight.assignment", {scoping.VIEW})
+        scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "oversight.assignment", {scoping.ADD})
+        scoping.grant(officials, "oversight.visit", {scoping.VIEW, scoping.ADD})
+
+        navigation.register(
+            "oversight",
+            _("包保督导"),
+            "oversight:overview",
+            order=26,
+            visible=lambda u: scoping.role_may(u, scoping.VIEW, "oversight.assignment"),
+        )
+        tabs.register(
+            "registry.business",
+            key="oversight",
+            label=_("包保督导"),
+            render=views.render_business_tab,
+            order=38,
+            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "oversight.assignment"),
+        )
+        kpis.register("oversight", tiles=oversight_kpis.tiles, order=12)
+        demo.register("oversight.sample", oversight_demo.generate, order=42)

@@ -1,0 +1,28 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shian.core.kpis import Tile
+from shian.core.scoping import VIEW, role_may
+
+from . import selectors
+from .models import Assignment
+
+
+def tiles(user) -> list[Tile]:
+    if not role_may(user, VIEW, Assignment):
+        return []
+    s = selectors.oversight_status(user)
+    if not s["due"]:
+        return []
+    rate = s["rate"]
+    return [
+        Tile(
+            "oversight_rate",
+            _("包保督导率"),
+            f"{rate:.1f}",
+            unit="%",
+            url=reverse("oversight:overview"),
+            hint=_("%(n)d assignments behind schedule") % {"n": s["due"] - s["on_time"]},
+            tone="good" if rate >= 95 else "warn" if rate >= 80 else "bad",
+        )
+    ]

@@ -1,0 +1,82 @@
+"""包保 reads. 包保督导率 (working definition, regulatory notes): assignments supervised on schedule ÷
+assignments due. An assignment is due once it has run for a full period of its level; it is on
+schedule when its last visit is within that period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from shian.core.models import Region, User
+from shian.core.scoping import VIEW
+from shian.registry.selectors import child_level
+
+from .models import Assignment, FrequencyRule
+
+
+def active_assignments(user: User, today: dt.date | None = None) -> QuerySet[Assignment]:
+    today = today or timezone.localdate()
+    return (
+        Assignment.objects.restrict(user, VIEW)
+        .filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("official", "business")
+        .annotate(last_visit=Max("visits__visited_on"))
+    )
+
+
+def oversight_status(user: User, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    periods = dict(FrequencyRule.objects.values_list("level", "every_days"))
+    due = on_time = 0
+    behind = []
+    by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    level = child_level(user)
+    for a in active_assignments(user, today):
+        period = periods.get(a.level, 90)
+        if a.starts_on > today - dt.timedelta(days=period):
+            continue  # not due yet: the first period is still running
+        due += 1
+        ok = a.last_visit is not None and a.last_visit >= today - dt.timedelta(days=period)
+        on_time += ok
+        parts = a.business.region_path.strip("/").split("/")
+        code = parts[level - 1] if len(parts) >= level else parts[-1]
+        by_code[code][0] += ok
+        by_code[code][1] += 1
+        by_level[a.level][0] += ok
+        by_level[a.level][1] += 1
+        if not ok:
+            since = a.last_visit or a.starts_on
+            behind.append(
+                {
+                    "assignment": a,
+                    "official": a.official,
+                    "business": a.business,
+                    "level": a.level,
+                    "last_visit": a.last_visit,
+                    "days_overdue": (today - since).days - period,
+                }
+            )
+    names = dict(Region.objects.filter(code__in=by_code).values_list("code", "name"))
+
+    def pct(c: int, t: int) -> float | None:
+        return round(100.0 * c / t, 1) if t else None
+
+    return {
+        "due": due,
+        "on_time": on_time,
+        "rate": pct(on_time, due),
+        "by_region": sorted(
+            (
+                {"code": c, "name": names.get(c, c), "on_time": v[0], "due": v[1], "rate": pct(*v)}
+                for c, v in by_code.items()
+            ),
+            key=lambda r: r["name"],
+        ),
+        "by_level": {k: {"on_time": v[0], "due": v[1], "rate": pct(*v)} for k, v in by_level.items()},
+        "behind": sorted(behind, key=lambda b: -b["days_overdue"]),
+    }
