@@ -457,3 +457,23 @@ ZH.update({
     "Nobody is behind.": "全部按期督导。", "Only the assigned official records their visits.": "只有包保干部本人可以记录督导。",
     "Visit recorded.": "督导已记录。",
 })
+
+ZH.update({
+    # self-checks (日管控、周排查、月调度)
+    "Self-checks": "企业自查", "Daily self-check compliance (30 days)": "日管控落实率（30 天）",
+    "%(n)s businesses missed yesterday": "昨日 %(n)s 家未填报", "Daily check (日管控)": "日管控",
+    "Weekly review (周排查)": "周排查", "Monthly scheduling (月调度)": "月调度", "daily check item": "日管控检查项",
+    "daily check items": "日管控检查项", "period": "周期",
+    "The day, the Monday of the week, or the 1st of the month.": "当日、当周周一或当月 1 日。", "filed": "已填报",
+    "problems found": "发现问题数", "report": "报告", "self-check": "企业自查", "self-checks": "企业自查",
+    "Unknown kind %(k)s.": "未知类型 %(k)s。", "A self-check cannot be filed for a future date.": "不能为未来日期填报自查。",
+    "Items %(ids)s are not on this business's checklist.": "条目 %(ids)s 不在本单位的检查清单中。",
+    "Describe the problems found.": "请描述发现的问题。", "The %(kind)s for %(p)s has already been filed.": "%(p)s 的%(kind)s已填报。",
+    "Found in the %(kind)s of %(p)s.": "在 %(p)s 的%(kind)s中发现。", "Nothing filed yet.": "尚未填报。",
+    "Tick the items that are NOT in order; leave all unticked for a zero-risk day.": "勾选存在问题的项目；全部不勾选即为“零风险”报告。",
+    "Record the ticked items as hazards": "将勾选项登记为隐患", "File the daily check": "提交日管控记录",
+    "File the weekly review": "提交周排查报告", "File the monthly report": "提交月调度纪要", "Compliance": "落实率",
+    "%(f)s of %(e)s filed over the last %(n)s periods": "近 %(n)s 个周期应报 %(e)s 份，已报 %(f)s 份",
+    "Missing for %(p)s": "%(p)s 未填报", "Filed": "已报", "Expected": "应报", "The first 100 of %(n)s.": "共 %(n)s 家，仅显示前 100 家。",
+    "Filed.": "已提交。",
+})

@@ -9,6 +9,7 @@ from shian.hazards.api import router as hazards_router
 from shian.inspections.api import router as inspections_router
 from shian.oversight.api import router as oversight_router
 from shian.registry.api import router as registry_router
+from shian.selfchecks.api import router as selfchecks_router
 from shian.supervision.api import router as supervision_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api.add_router("/", hazards_router)
 api.add_router("/", supervision_router)
 api.add_router("/", inspections_router)
 api.add_router("/", oversight_router)
+api.add_router("/", selfchecks_router)
 
 
 def _validation_detail(exc: ValidationError) -> list[dict]:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shian.supervision",
     "shian.inspections",
     "shian.oversight",
+    "shian.selfchecks",
 ]
 
 MIDDLEWARE = [

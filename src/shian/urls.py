@@ -9,6 +9,7 @@ urlpatterns = [
     path("supervision/", include("shian.supervision.urls")),
     path("inspections/", include("shian.inspections.urls")),
     path("oversight/", include("shian.oversight.urls")),
+    path("selfchecks/", include("shian.selfchecks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

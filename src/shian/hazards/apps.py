@@ -20,8 +20,9 @@ class HazardsConfig(AppConfig):
         editing = {scoping.VIEW, scoping.ADD, scoping.CHANGE}
         scoping.grant(regulators, "hazards.hazard", editing)
         scoping.grant(regulators, "hazards.evidence", editing)
-        # businesses see their own hazards and move them through the steps the transition table allows them
-        scoping.grant(business, "hazards.hazard", {scoping.VIEW, scoping.CHANGE})
+        # businesses see their own hazards, report their own (self-checks), and move them through the steps
+        # the transition table allows them (never verify, reject, close or escalate)
+        scoping.grant(business, "hazards.hazard", {scoping.VIEW, scoping.ADD, scoping.CHANGE})
         scoping.grant(business, "hazards.evidence", {scoping.VIEW, scoping.ADD})
 
         navigation.register(

@@ -99,7 +99,9 @@ def test_business_user_api_cannot_verify(users, api, shop):
     client.client.post(f"/api/hazards/{hazard.pk}/evidence", {"file": SimpleUploadedFile("a.png", PNG)})
     assert client.post(f"/api/hazards/{hazard.pk}/transitions", {"action": "submit"}).status_code == 200
     assert client.post(f"/api/hazards/{hazard.pk}/transitions", {"action": "verify"}).status_code == 403
-    assert client.post("/api/hazards", {"business_id": shop.pk, "title": "自报"}).status_code == 403
+    assert client.post("/api/hazards", {"business_id": shop.pk, "title": "自报"}).status_code == 201  # own business
+    other = BusinessFactory(region=shop.region)
+    assert client.post("/api/hazards", {"business_id": other.pk, "title": "举报别家"}).status_code == 404
 
 
 def test_hazard_list_page_and_dashboard(users, web, shop):

@@ -180,7 +180,17 @@ def test_detail_tabs_and_audit_tab(users, web, haishu_shop):
     assert "海曙老王面馆" in page and "改名面馆" in page and "haishu" in page
     keys = [t.key for t in client.get(f"/registry/businesses/{haishu_shop.pk}/").context["tabs"]]
     # grade, inspections, oversight and hazards come from their own apps through core.tabs
-    assert keys == ["profile", "licences", "staff", "grade", "inspections", "oversight", "hazards", "audit"]
+    assert keys == [
+        "profile",
+        "licences",
+        "staff",
+        "grade",
+        "inspections",
+        "oversight",
+        "selfchecks",
+        "hazards",
+        "audit",
+    ]
 
 
 def test_licence_and_staff_forms(users, web, haishu_shop):

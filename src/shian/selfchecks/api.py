@@ -1,0 +1,92 @@
+"""Self-check API: file (business staff), list, compliance (regulators)."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from shian.core.api import AUTH
+from shian.core.scoping import ADD, VIEW, get_object_for_user, role_may
+from shian.registry.models import Business
+
+from . import selectors, services
+from .models import Kind, SelfCheck
+
+router = Router(tags=["self-checks"], auth=AUTH)
+
+
+class SelfCheckIn(Schema):
+    business_id: int
+    kind: Kind
+    day: dt.date | None = None
+    failed_item_ids: list[int] = []
+    report: str = ""
+    problems: int = 0
+    raise_hazards: bool = False
+
+
+class SelfCheckOut(Schema):
+    id: int
+    business_id: int
+    kind: Kind
+    period_start: dt.date
+    problems: int
+    report: str
+    items: list[dict]
+    filed_at: dt.datetime
+
+
+class RateOut(Schema):
+    filed: int
+    expected: int
+    rate: float | None
+
+
+class ComplianceOut(RateOut):
+    kind: str
+    periods: int
+    latest: dt.date
+    missing_count: int
+
+
+@router.post("/selfchecks", response={201: SelfCheckOut}, summary="File a daily check, weekly review or monthly report")
+def selfcheck_file(request, payload: SelfCheckIn):
+    business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
+    if not role_may(request.user, ADD, SelfCheck):
+        raise PermissionDenied("only the business's own food-safety staff file self-checks")
+    return Status(
+        201,
+        services.selfcheck_file(
+            actor=request.user,
+            business=business,
+            kind=payload.kind,
+            day=payload.day,
+            failed_item_ids=payload.failed_item_ids,
+            report=payload.report,
+            problems=payload.problems,
+            raise_hazards=payload.raise_hazards,
+        ),
+    )
+
+
+@router.get("/selfchecks", response=list[SelfCheckOut])
+@paginate(LimitOffsetPagination)
+def selfcheck_list(request, business_id: int | None = None, kind: Kind | None = None):
+    if not role_may(request.user, VIEW, SelfCheck):
+        raise PermissionDenied("your role may not view self-checks")
+    qs = SelfCheck.objects.restrict(request.user, VIEW)
+    if business_id:
+        qs = qs.filter(business_id=business_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+@router.get("/selfchecks/compliance", response=ComplianceOut)
+def selfcheck_compliance(request, kind: Kind = Kind.DAILY):
+    if not role_may(request.user, VIEW, SelfCheck):
+        raise PermissionDenied("your role may not view self-checks")
+    c = selectors.compliance(request.user, kind)
+    return {k: c[k] for k in ("kind", "periods", "latest", "filed", "expected", "rate", "missing_count")}

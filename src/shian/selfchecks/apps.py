@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelfChecksConfig(AppConfig):
+    name = "shian.selfchecks"
+    label = "selfchecks"
+    verbose_name = _("Self-checks")
+
+    def ready(self) -> None:
+        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core.choices import Role
+
+        from . import demo as selfchecks_demo
+        from . import kpis as selfchecks_kpis
+        from . import views
+
+        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        scoping.grant(regulators, "selfchecks.selfcheck", {scoping.VIEW})
+        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "selfchecks.selfcheck", {scoping.VIEW, scoping.ADD})
+
+        navigation.register(
+            "selfchecks",
+            _("Self-checks"),
+            "selfchecks:overview",
+            order=27,
+            visible=lambda u: scoping.role_may(u, scoping.VIEW, "selfchecks.selfcheck"),
+        )
+        tabs.register(
+            "registry.business",
+            key="selfchecks",
+            label=_("Self-checks"),
+            render=views.render_business_tab,
+            order=39,
+            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "selfchecks.selfcheck"),
+        )
+        kpis.register("selfchecks", tiles=selfchecks_kpis.tiles, order=13)
+        demo.register("selfchecks.sample", selfchecks_demo.generate, order=43)

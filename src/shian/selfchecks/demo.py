@@ -1,0 +1,60 @@
+"""Demo step: 30 days of daily checks, 8 weekly reviews and 3 monthly reports for a sample of
+businesses, some diligent and some not."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from shian.core.demo import DemoContext
+from shian.registry.models import Business
+
+from . import services
+from .models import Kind, SelfCheck
+
+
+def generate(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    today = timezone.localdate()
+    ids = list(Business.objects.filter(status="operating").order_by("pk").values_list("pk", flat=True))
+    sample = rng.sample(ids, min(len(ids), max(10, ctx.businesses // 20)))
+    rows = []
+    for pk in sample:
+        business = Business.objects.get(pk=pk)
+        items = services.daily_items(business)
+        diligence = rng.choice([0.98, 0.9, 0.7, 0.3])
+        for i in range(1, 31):
+            if rng.random() < diligence:
+                failed = {it.pk for it in items if rng.random() < 0.03}
+                rows.append(
+                    SelfCheck(
+                        business=business,
+                        kind=Kind.DAILY,
+                        period_start=today - dt.timedelta(days=i),
+                        items=[{"id": it.pk, "text": it.text, "ok": it.pk not in failed} for it in items],
+                        problems=len(failed),
+                    )
+                )
+        for w in range(1, 9):
+            if rng.random() < diligence:
+                rows.append(
+                    SelfCheck(
+                        business=business,
+                        kind=Kind.WEEKLY,
+                        report="本周排查未发现重大问题",
+                        period_start=services.period_start(Kind.WEEKLY, today) - dt.timedelta(weeks=w),
+                    )
+                )
+        first = today.replace(day=1)
+        for _m in range(3):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+            if rng.random() < diligence:
+                rows.append(
+                    SelfCheck(
+                        business=business,
+                        kind=Kind.MONTHLY,
+                        period_start=first,
+                        report="听取食品安全总监汇报，部署下月重点工作",
+                    )
+                )
+    # seeded history is bulk-written (one demo generator, not a user, files it)
+    SelfCheck.objects.bulk_create(rows, batch_size=2000)

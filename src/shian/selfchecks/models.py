@@ -1,0 +1,64 @@
+"""The businesses' own checks (日管控、周排查、月调度): the officer's daily check against a checklist,
+the director's weekly review, the monthly scheduling report. Days without problems are still filed."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shian.core.models import User
+from shian.core.scoping import ScopedQuerySet
+from shian.registry.models import Business
+
+
+class Kind(models.TextChoices):
+    DAILY = "daily", _("Daily check (日管控)")
+    WEEKLY = "weekly", _("Weekly review (周排查)")
+    MONTHLY = "monthly", _("Monthly scheduling (月调度)")
+
+
+class DailyItem(models.Model):
+    """An item of the daily risk-control checklist; blank business type = every type."""
+
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.CharField(_("item"), max_length=255)
+    business_type = models.CharField(_("business type"), max_length=20, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("daily check item")
+        verbose_name_plural = _("daily check items")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SelfCheck(models.Model):
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="self_checks"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    period_start = models.DateField(
+        _("period"), help_text=_("The day, the Monday of the week, or the 1st of the month.")
+    )
+    filed_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    items = models.JSONField(_("checklist"), default=list, blank=True)
+    problems = models.PositiveSmallIntegerField(_("problems found"), default=0)
+    report = models.TextField(_("report"), blank=True)
+
+    scope_path_lookup = "business__region_path"
+    scope_business_lookup = "business"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-check")
+        verbose_name_plural = _("self-checks")
+        ordering = ["-period_start", "kind"]
+        constraints = [models.UniqueConstraint(fields=["business", "kind", "period_start"], name="selfcheck_unique")]
+        indexes = [models.Index(fields=["kind", "period_start"], name="selfcheck_kind_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.business_id} {self.kind} {self.period_start}"

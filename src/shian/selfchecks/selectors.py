@@ -1,0 +1,97 @@
+"""Self-check compliance: filed ÷ expected over a recent window, per region and business type, and
+the businesses missing the latest period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, F
+from django.utils import timezone
+
+from shian.core.models import Region, User
+from shian.core.scoping import VIEW
+from shian.registry.choices import BusinessStatus, BusinessType
+from shian.registry.models import Business
+from shian.registry.selectors import child_level
+
+from .models import Kind, SelfCheck
+from .services import period_start
+
+WINDOWS = {Kind.DAILY: 30, Kind.WEEKLY: 8, Kind.MONTHLY: 3}  # days, weeks, months looked back
+
+
+def periods(kind: str, today: dt.date) -> list[dt.date]:
+    """The last complete periods (today's daily check may still come in, so it is not counted)."""
+    n = WINDOWS[kind]
+    if kind == Kind.DAILY:
+        return [today - dt.timedelta(days=i) for i in range(1, n + 1)]
+    if kind == Kind.WEEKLY:
+        this_week = period_start(Kind.WEEKLY, today)
+        return [this_week - dt.timedelta(weeks=i) for i in range(1, n + 1)]
+    out, first = [], today.replace(day=1)
+    for _ in range(n):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        out.append(first)
+    return out
+
+
+def compliance(user: User, kind: str = Kind.DAILY, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    window = periods(kind, today)
+    businesses = Business.objects.restrict(user, VIEW).filter(status=BusinessStatus.OPERATING)
+    filed = SelfCheck.objects.restrict(user, VIEW).filter(
+        kind=kind, period_start__in=window, business__status=BusinessStatus.OPERATING
+    )
+    level = child_level(user)
+
+    def code(path: str) -> str:
+        parts = path.strip("/").split("/")
+        return parts[level - 1] if len(parts) >= level else parts[-1]
+
+    expected_region: dict[str, int] = defaultdict(int)
+    expected_type: dict[str, int] = defaultdict(int)
+    for row in businesses.values("region_path", "type").annotate(n=Count("id")):
+        expected_region[code(row["region_path"])] += row["n"] * len(window)
+        expected_type[row["type"]] += row["n"] * len(window)
+    filed_region: dict[str, int] = defaultdict(int)
+    filed_type: dict[str, int] = defaultdict(int)
+    for row in filed.values(path=F("business__region_path"), t=F("business__type")).annotate(n=Count("id")):
+        filed_region[code(row["path"])] += row["n"]
+        filed_type[row["t"]] += row["n"]
+    names = dict(Region.objects.filter(code__in=expected_region).values_list("code", "name"))
+    labels = dict(BusinessType.choices)
+
+    def pct(f: int, e: int) -> float | None:
+        return round(100.0 * f / e, 1) if e else None
+
+    total_expected, total_filed = sum(expected_region.values()), sum(filed_region.values())
+    latest = window[0]
+    missing = businesses.exclude(pk__in=SelfCheck.objects.filter(kind=kind, period_start=latest).values("business_id"))
+    return {
+        "kind": kind,
+        "periods": len(window),
+        "latest": latest,
+        "expected": total_expected,
+        "filed": total_filed,
+        "rate": pct(total_filed, total_expected),
+        "by_region": sorted(
+            (
+                {"name": names.get(c, c), "filed": filed_region[c], "expected": e, "rate": pct(filed_region[c], e)}
+                for c, e in expected_region.items()
+            ),
+            key=lambda r: r["name"],
+        ),
+        "by_type": [
+            {
+                "type": t,
+                "label": str(labels.get(t, t)),
+                "filed": filed_type[t],
+                "expected": e,
+                "rate": pct(filed_type[t], e),
+            }
+            for t, e in sorted(expected_type.items())
+        ],
+        "missing_count": missing.count(),
+        "missing": missing.order_by("name")[:100],
+    }
