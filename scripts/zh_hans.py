@@ -477,3 +477,19 @@ ZH.update({
     "Missing for %(p)s": "%(p)s 未填报", "Filed": "已报", "Expected": "应报", "The first 100 of %(n)s.": "共 %(n)s 家，仅显示前 100 家。",
     "Filed.": "已提交。",
 })
+
+ZH.update({
+    # public rating (量化分级)
+    "Public rating": "量化分级", "For the catering quantified grading (量化分级).": "用于餐饮服务食品安全监督量化分级。",
+    "points off per failed key item": "重点项每项不符合扣分", "points off per failed general item": "一般项每项不符合扣分",
+    "no level from this many failed key items": "重点项不符合达到此数不评级",
+    "no dynamic level for months after a new licence": "新发许可证后不评动态等级的月数",
+    "no dynamic level for months after an incident": "发生食品安全事故后不评动态等级的月数",
+    "rating policy": "量化分级规则", "Dynamic level": "动态等级", "Annual level": "年度等级", "from score": "起始分数",
+    "rating band": "等级分段", "rating bands": "等级分段", "no inspection yet": "尚无检查",
+    "new licence (within %(m)d months)": "新发许可证（%(m)d 个月内）",
+    "food-safety incident (within %(m)d months)": "发生食品安全事故（%(m)d 个月内）",
+    "%(n)d key items failed": "%(n)d 项重点项不符合", "score below the lowest level": "分数低于最低等级",
+    "No level": "不评级", "Latest inspection": "最近检查",
+    "average %(a)s over %(n)s inspections in 12 months": "12 个月内 %(n)s 次检查平均 %(a)s 分",
+})

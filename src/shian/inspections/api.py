@@ -161,3 +161,27 @@ def inspection_close(request, inspection_id: int, payload: CloseIn):
 def inspection_pdf_get(request, inspection_id: int):
     inspection = get_object_for_user(Inspection, request.user, VIEW, pk=inspection_id)
     return HttpResponse(inspection_pdf(inspection), content_type="application/pdf")
+
+
+class RatingOut(Schema):
+    rated: bool
+    dynamic_level: str | None
+    dynamic_label: str
+    face: str
+    dynamic_reason: str
+    last_score: float | None
+    last_inspected_on: dt.date | None
+    annual_level: str | None
+    annual_average: float | None
+    inspections_12m: int
+
+
+@router.get(
+    "/businesses/{business_id}/rating",
+    response=RatingOut,
+    summary="Catering quantified grading (量化分级): dynamic smiley level and annual A/B/C",
+)
+def business_rating(request, business_id: int):
+    from .rating import rating_for
+
+    return rating_for(get_object_for_user(Business, request.user, VIEW, pk=business_id)).__dict__

@@ -36,6 +36,16 @@ class InspectionsConfig(AppConfig):
             order=37,
             visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "inspections.inspection"),
         )
+        from .rating import RATED_TYPES
+
+        tabs.register(
+            "registry.business",
+            key="rating",
+            label=_("Public rating"),
+            render=views.render_rating_tab,
+            order=15,
+            visible=lambda u, obj: obj is not None and obj.type in RATED_TYPES,
+        )
         indicators.register(
             "inspections_nonconform_12m", _("不符合 inspections in 12 months"), selectors.indicator_nonconform_12m
         )

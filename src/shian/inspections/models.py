@@ -94,6 +94,14 @@ class Inspection(models.Model):
     conclusion = models.CharField(_("conclusion"), max_length=12, choices=Conclusion.choices, blank=True)
     key_failures = models.PositiveSmallIntegerField(default=0)
     general_failures = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("For the catering quantified grading (量化分级)."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     representative = models.CharField(_("business representative"), max_length=50, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -124,3 +132,41 @@ class ItemResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.outcome}"
+
+
+class RatingPolicy(models.Model):
+    """The catering quantified grading (餐饮服务食品安全监督量化分级): how an inspection is scored and when
+    no level is given. One row; editable."""
+
+    key_deduction = models.DecimalField(_("points off per failed key item"), max_digits=4, decimal_places=1)
+    general_deduction = models.DecimalField(_("points off per failed general item"), max_digits=4, decimal_places=1)
+    no_level_key_failures = models.PositiveSmallIntegerField(_("no level from this many failed key items"))
+    months_after_new_licence = models.PositiveSmallIntegerField(_("no dynamic level for months after a new licence"))
+    months_after_incident = models.PositiveSmallIntegerField(_("no dynamic level for months after an incident"))
+    source = models.TextField(_("source"))
+
+    class Meta:
+        verbose_name = _("rating policy")
+        verbose_name_plural = _("rating policy")
+
+    def __str__(self) -> str:
+        return "rating policy"
+
+
+class RatingBand(models.Model):
+    class Kind(models.TextChoices):
+        DYNAMIC = "dynamic", _("Dynamic level")
+        ANNUAL = "annual", _("Annual level")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    min_score = models.DecimalField(_("from score"), max_digits=5, decimal_places=1)
+    level = models.CharField(_("level"), max_length=8)
+    label = models.CharField(_("label"), max_length=20)
+
+    class Meta:
+        verbose_name = _("rating band")
+        verbose_name_plural = _("rating bands")
+        ordering = ["kind", "-min_score"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ≥{self.min_score}: {self.level}"

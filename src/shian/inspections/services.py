@@ -115,6 +115,9 @@ def inspection_close(
     current.key_failures = sum(1 for r in failed if r.item.is_key)
     current.general_failures = len(failed) - current.key_failures
     current.conclusion = conclude(current.key_failures, current.general_failures)
+    from .rating import inspection_score
+
+    current.score = inspection_score(current.key_failures, current.general_failures)
     current.summary, current.representative = summary, representative
     current.state, current.closed_at = InspectionState.CLOSED, timezone.now()
     current.version += 1

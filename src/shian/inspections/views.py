@@ -128,3 +128,9 @@ def render_business_tab(request, business):
             and request.user.role not in ("business_staff", "canteen_manager"),
         },
     )
+
+
+def render_rating_tab(request, business):
+    from .rating import rating_for
+
+    return render(request, "inspections/_rating_tab.html", {"rating": rating_for(business)})

@@ -179,9 +179,10 @@ def test_detail_tabs_and_audit_tab(users, web, haishu_shop):
     page = client.get(f"/registry/businesses/{haishu_shop.pk}/?tab=audit").content.decode()
     assert "海曙老王面馆" in page and "改名面馆" in page and "haishu" in page
     keys = [t.key for t in client.get(f"/registry/businesses/{haishu_shop.pk}/").context["tabs"]]
-    # grade, inspections, oversight and hazards come from their own apps through core.tabs
+    # every tab but profile, licences, staff and audit comes from another app through core.tabs
     assert keys == [
         "profile",
+        "rating",
         "licences",
         "staff",
         "grade",
