@@ -212,6 +212,12 @@ def main() -> None:
             "changed": counts["changed"],
             "recompute_s": round(time.perf_counter() - started, 1),
         }
+        from shian.core.models import Region
+        from shian.inspections.planning import plan_generate
+
+        started = time.perf_counter()
+        plan = plan_generate(actor=None, region=Region.objects.get(parent__isnull=True), year=2027, seed=1)
+        result["plan"] = {"visits": plan.visits.count(), "generate_s": round(time.perf_counter() - started, 1)}
         result["list"] = bench_list(args.repeats)
         result["inspection_page"] = bench_inspection_page(args.repeats)
         if args.import_rows:

@@ -67,15 +67,16 @@ def main() -> None:
     print()
     print(
         f"{'database':<11}{'businesses':>11}{'generate s':>12}{'list p50 ms':>13}{'list p95 ms':>13}"
-        f"{'import rows':>13}{'import s':>10}{'re-import s':>13}{'grades s':>10}{'insp p95 ms':>13}"
+        f"{'import rows':>13}{'import s':>10}{'re-import s':>13}{'grades s':>10}{'insp p95 ms':>13}{'plan s':>8}"
     )
     for r in results:
         lst, imp, grades = r.get("list", {}), r.get("import", {}), r.get("grades", {})
-        insp = r.get("inspection_page", {})
+        insp, plan = r.get("inspection_page", {}), r.get("plan", {})
         print(
             f"{r['database']:<11}{r['businesses']:>11,}{r['demo_generation_s']:>12}{lst.get('p50_ms', '—'):>13}"
             f"{lst.get('p95_ms', '—'):>13}{imp.get('rows', '—'):>13}{imp.get('first_s', '—'):>10}"
             f"{imp.get('reimport_s', '—'):>13}{grades.get('recompute_s', '—'):>10}{insp.get('p95_ms', '—'):>13}"
+            f"{plan.get('generate_s', '—'):>8}"
         )
     print(GOALS)
     out = ROOT / "benchmarks/results"

@@ -493,3 +493,18 @@ ZH.update({
     "No level": "不评级", "Latest inspection": "最近检查",
     "average %(a)s over %(n)s inspections in 12 months": "12 个月内 %(n)s 次检查平均 %(a)s 分",
 })
+
+ZH.update({
+    # inspection plans (检查计划, 双随机)
+    "year": "年度", "random (双随机) share": "双随机比例", "random seed": "随机种子", "inspection plan": "检查计划",
+    "inspection plans": "检查计划", "Routine (by grade)": "日常（按风险等级）", "双随机": "双随机", "due": "截止",
+    "planned visit": "计划检查", "planned visits": "计划检查", "Inspection plan": "检查计划", "Done": "已完成",
+    "Due now": "本期待检", "Upcoming": "未到期", "Month": "月份", "Only my visits": "只看我的", "Workload by inspector": "检查人员工作量",
+    "No visits match.": "没有符合条件的计划检查。", "Inspection plans": "检查计划", "Generate a year's plan": "生成年度计划",
+    "Routine visits follow each business's grade (the inspections per year its band requires); a 双随机 share of extra visits pairs randomly drawn businesses with randomly drawn inspectors. The seed is recorded: the same seed draws the same pairs. Generating again replaces the region's plan for that year.":
+        "日常检查按各主体风险等级要求的年度频次安排；另按双随机比例随机抽取检查对象并随机匹配检查人员。随机种子会被记录，相同种子抽取结果相同。重新生成将替换该区域当年的计划。",
+    "drawn if empty": "留空则随机生成", "Generate": "生成", "No plans yet.": "暂无计划。",
+    "Year, share and seed must be numbers.": "年度、比例和种子须为数字。",
+    "Choose a district or city in your scope, a year, and a share between 0 and 1.": "请选择权限范围内的区县或市、年度，比例须在 0 到 1 之间。",
+    "Plan generated: %(n)d visits.": "计划已生成：%(n)d 次检查。", "unassigned": "未分配", "Plans": "检查计划",
+})

@@ -185,3 +185,88 @@ def business_rating(request, business_id: int):
     from .rating import rating_for
 
     return rating_for(get_object_for_user(Business, request.user, VIEW, pk=business_id)).__dict__
+
+
+class PlanIn(Schema):
+    region_id: int
+    year: int
+    random_share: float = 0.2
+    seed: int | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    region_id: int
+    year: int
+    random_share: float
+    seed: int
+    visits: int
+
+
+class PlannedVisitOut(Schema):
+    id: int
+    business_id: int
+    inspector_id: int | None
+    kind: str
+    window_start: dt.date
+    due_on: dt.date
+    status: str
+
+
+def _plan_out(plan) -> dict:
+    return {
+        "id": plan.pk,
+        "region_id": plan.region_id,
+        "year": plan.year,
+        "random_share": float(plan.random_share),
+        "seed": plan.seed,
+        "visits": plan.visits.count(),
+    }
+
+
+@router.post("/plans", response={201: PlanOut}, summary="Generate a year's inspection plan (grades + 双随机)")
+def plan_create(request, payload: PlanIn):
+    from shian.core.models import Region
+
+    from .models import InspectionPlan
+    from .planning import plan_generate
+
+    if not role_may(request.user, ADD, InspectionPlan):
+        raise PermissionDenied("your role may not generate plans")
+    region = get_object_for_user(Region, request.user, VIEW, pk=payload.region_id)
+    if not (0 <= payload.random_share <= 1) or not (2000 <= payload.year <= 2100):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"random_share": "share must be between 0 and 1; year between 2000 and 2100"})
+    plan = plan_generate(
+        actor=request.user, region=region, year=payload.year, random_share=payload.random_share, seed=payload.seed
+    )
+    return Status(201, _plan_out(plan))
+
+
+@router.get("/plans/{plan_id}/visits", response=list[PlannedVisitOut])
+@paginate(LimitOffsetPagination)
+def plan_visits(request, plan_id: int, inspector_id: int | None = None, month: int | None = None):
+    from .models import InspectionPlan, PlannedVisit
+    from .planning import visit_status
+
+    plan = get_object_for_user(InspectionPlan, request.user, VIEW, pk=plan_id)
+    qs = PlannedVisit.objects.restrict(request.user, VIEW).filter(plan=plan)
+    if inspector_id:
+        qs = qs.filter(inspector_id=inspector_id)
+    if month:
+        qs = qs.filter(window_start__month=month)
+    visits = list(qs[:5000])
+    status = visit_status(visits)
+    return [
+        {
+            "id": v.pk,
+            "business_id": v.business_id,
+            "inspector_id": v.inspector_id,
+            "kind": v.kind,
+            "window_start": v.window_start,
+            "due_on": v.due_on,
+            "status": status[v.pk],
+        }
+        for v in visits
+    ]

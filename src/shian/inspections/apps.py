@@ -17,6 +17,9 @@ class InspectionsConfig(AppConfig):
         regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
         scoping.grant(regulators, "inspections.inspection", {scoping.VIEW, scoping.ADD, scoping.CHANGE})
         scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "inspections.inspection", {scoping.VIEW})
+        scoping.grant(regulators, "inspections.inspectionplan", {scoping.VIEW})
+        scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "inspections.inspectionplan", {scoping.ADD})
+        scoping.grant(regulators, "inspections.plannedvisit", {scoping.VIEW})
 
         navigation.register(
             "inspections",
@@ -53,3 +56,4 @@ class InspectionsConfig(AppConfig):
             "inspections_basically_12m", _("基本符合 inspections in 12 months"), selectors.indicator_basically_12m
         )
         demo.register("inspections.sample", inspections_demo.generate, order=45)
+        demo.register("inspections.plans", inspections_demo.generate_plans, order=55)  # after grading

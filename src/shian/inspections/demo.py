@@ -39,3 +39,15 @@ def generate(ctx: DemoContext) -> None:
         inspection = services.inspection_record(actor=actor, inspection=inspection, results=results)
         services.inspection_close(actor=actor, inspection=inspection, summary="", representative="负责人")
         ctx.progress("inspections", n, count)
+
+
+def generate_plans(ctx: DemoContext) -> None:
+    """This year's plan for every district, with a fixed seed (the demo is deterministic)."""
+    from shian.core.choices import RegionLevel
+    from shian.core.models import Region
+
+    from .planning import plan_generate
+
+    admin = User.objects.filter(username="admin").first()
+    for i, district in enumerate(Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")):
+        plan_generate(actor=admin, region=district, year=timezone.localdate().year, random_share=0.2, seed=ctx.seed + i)

@@ -7,10 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shian.core.models import User
+from shian.core.models import Region, User
 from shian.core.scoping import ScopedQuerySet
 from shian.registry.choices import BusinessType
 from shian.registry.models import Business
+from shian.supervision.models import RiskRuleSet
 
 
 class Conclusion(models.TextChoices):
@@ -170,3 +171,54 @@ class RatingBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ≥{self.min_score}: {self.level}"
+
+
+class InspectionPlan(models.Model):
+    """A year's inspection plan for a region: routine visits from each business's grade, plus a
+    双随机 share drawn with a recorded seed (the same seed draws the same pairs: auditable)."""
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    random_share = models.DecimalField(_("random (双随机) share"), max_digits=3, decimal_places=2, default=0.2)
+    seed = models.BigIntegerField(_("random seed"))
+    rule_set = models.ForeignKey(RiskRuleSet, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    scope_region_lookup = "region"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year", "region__path"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="plan_region_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+
+class PlannedVisit(models.Model):
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("Routine (by grade)")
+        RANDOM = "random", _("双随机")
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="visits")
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="planned_visits")
+    inspector = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="planned_visits")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    due_on = models.DateField(_("due"))
+    window_start = models.DateField(_("from"))
+
+    scope_path_lookup = "business__region_path"
+    scope_business_lookup = "business"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("planned visit")
+        verbose_name_plural = _("planned visits")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["inspector", "due_on"], name="planned_inspector_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.business_id} by {self.due_on}"

@@ -134,3 +134,78 @@ def render_rating_tab(request, business):
     from .rating import rating_for
 
     return render(request, "inspections/_rating_tab.html", {"rating": rating_for(business)})
+
+
+# --- plans ------------------------------------------------------------------------------------
+@login_required
+def plan_list(request):
+    from shian.core.selectors import regions_for_user
+
+    from .models import InspectionPlan
+    from .planning import plan_generate
+
+    if not role_may(request.user, VIEW, InspectionPlan):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not role_may(request.user, ADD, InspectionPlan):
+            raise PermissionDenied
+        region = regions_for_user(request.user).filter(pk=request.POST.get("region") or 0, level__lte=2).first()
+        try:
+            year = int(request.POST.get("year", ""))
+            share = float(request.POST.get("random_share") or 0.2)
+            seed = int(request.POST["seed"]) if request.POST.get("seed") else None
+        except ValueError:
+            messages.error(request, _("Year, share and seed must be numbers."))
+            return redirect("inspections:plans")
+        if region is None or not (2000 <= year <= 2100) or not (0 <= share <= 1):
+            messages.error(request, _("Choose a district or city in your scope, a year, and a share between 0 and 1."))
+            return redirect("inspections:plans")
+        plan = plan_generate(actor=request.user, region=region, year=year, random_share=share, seed=seed)
+        messages.success(request, _("Plan generated: %(n)d visits.") % {"n": plan.visits.count()})
+        return redirect("inspections:plan_detail", pk=plan.pk)
+    from django.utils import timezone
+
+    return render(
+        request,
+        "inspections/plans.html",
+        {
+            "plans": InspectionPlan.objects.restrict(request.user, VIEW).select_related("region"),
+            "regions": regions_for_user(request.user).filter(level__lte=2),
+            "year": timezone.localdate().year,
+            "can_generate": role_may(request.user, ADD, InspectionPlan),
+        },
+    )
+
+
+@login_required
+def plan_detail(request, pk: int):
+    from collections import Counter
+
+    from .models import InspectionPlan, PlannedVisit
+    from .planning import visit_status
+
+    plan = get_object_for_user(InspectionPlan.objects.select_related("region"), request.user, VIEW, pk=pk)
+    visits = PlannedVisit.objects.restrict(request.user, VIEW).filter(plan=plan).select_related("business", "inspector")
+    month = request.GET.get("month")
+    if month and month.isdigit() and 1 <= int(month) <= 12:
+        visits = visits.filter(window_start__month=int(month))
+    if request.GET.get("mine"):
+        visits = visits.filter(inspector=request.user)
+    visits = list(visits[:2000])
+    status = visit_status(visits)
+    wanted = request.GET.get("status")
+    rows = [(v, status[v.pk]) for v in visits if not wanted or status[v.pk] == wanted]
+    workload = Counter(v.inspector.display_name if v.inspector else _("unassigned") for v in visits)
+    return render(
+        request,
+        "inspections/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": rows[:500],
+            "counts": Counter(status.values()),
+            "workload": sorted(workload.items()),
+            "month": month or "",
+            "wanted": wanted or "",
+            "months": range(1, 13),
+        },
+    )

@@ -1,0 +1,155 @@
+"""Generating a year's inspection plan from grades (routine share) and 双随机 (random share)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from shian.core.audit import audit
+from shian.core.choices import AuditAction, Role
+from shian.core.models import Region, User
+from shian.registry.choices import BusinessStatus
+from shian.registry.models import Business
+from shian.supervision.models import BusinessGrade, GradeBand, RiskRuleSet
+
+from .models import Inspection, InspectionPlan, InspectionState, PlannedVisit
+
+INSPECTOR_ROLES = (Role.INSPECTOR, Role.STREET_OFFICER)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
+
+
+def _spread(n: int, offset: int) -> list[int]:
+    """n visits spread evenly over 12 months (months 1..12), shifted so workload is level."""
+    return [((offset + round(i * 12 / n)) % 12) + 1 for i in range(n)] if n else []
+
+
+@transaction.atomic
+def plan_generate(
+    *, actor: User | None, region: Region, year: int, random_share: float = 0.2, seed: int | None = None
+) -> InspectionPlan:
+    """Routine visits: each operating business gets the minimum inspections per year its grade requires
+    (at least one every two years: grades below one a year are inspected in alternate years by business id).
+    Random visits: ``random_share`` × routine count of extra business × inspector pairs drawn with ``seed``.
+    Inspectors in the region's subtree get visits in a balanced way (least loaded first)."""
+    rule_set = RiskRuleSet.objects.get(active=True)
+    seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
+    rng = random.Random(seed)
+    InspectionPlan.objects.filter(region=region, year=year).delete()
+    plan = InspectionPlan.objects.create(
+        region=region,
+        year=year,
+        random_share=random_share,
+        seed=seed,
+        rule_set=rule_set,
+        created_by=actor if actor and actor.pk else None,
+    )
+    per_year = {b.grade: float(b.inspections_min) for b in GradeBand.objects.filter(rule_set=rule_set)}
+    grades = dict(
+        BusinessGrade.objects.filter(business__region_path__startswith=region.path, rule_set=rule_set).values_list(
+            "business_id", "grade"
+        )
+    )
+    businesses = list(
+        Business.objects.filter(region_path__startswith=region.path, status=BusinessStatus.OPERATING)
+        .order_by("pk")
+        .values_list("pk", "region_path")
+    )
+    inspectors = list(
+        User.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, region__path__startswith=region.path).order_by(
+            "pk"
+        )
+    )
+    if not inspectors:
+        inspectors = list(
+            User.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, region__path__in=_ancestors(region)).order_by(
+                "pk"
+            )
+        )
+    load: dict[int, int] = defaultdict(int)
+
+    def pick(path: str) -> User | None:
+        local = [u for u in inspectors if path.startswith(u.region.path)] or inspectors
+        if not local:
+            return None
+        chosen = min(local, key=lambda u: (load[u.pk], u.pk))
+        load[chosen.pk] += 1
+        return chosen
+
+    rows = []
+    for index, (pk, path) in enumerate(businesses):
+        need = per_year.get(grades.get(pk, ""), 1.0)
+        count = math.ceil(need) if need >= 1 else (1 if (pk + year) % round(1 / need) == 0 else 0)
+        for month in _spread(count, index):
+            rows.append(
+                PlannedVisit(
+                    plan=plan,
+                    business_id=pk,
+                    inspector=pick(path),
+                    kind=PlannedVisit.Kind.ROUTINE,
+                    window_start=dt.date(year, month, 1),
+                    due_on=_month_end(year, month),
+                )
+            )
+    random_count = min(len(businesses), round(len(rows) * random_share))
+    for pk, path in rng.sample(businesses, random_count):
+        month = rng.randrange(1, 13)
+        inspector = (
+            rng.choice([u for u in inspectors if path.startswith(u.region.path)] or inspectors) if inspectors else None
+        )
+        if inspector:
+            load[inspector.pk] += 1
+        rows.append(
+            PlannedVisit(
+                plan=plan,
+                business_id=pk,
+                inspector=inspector,
+                kind=PlannedVisit.Kind.RANDOM,
+                window_start=dt.date(year, month, 1),
+                due_on=_month_end(year, month),
+            )
+        )
+    PlannedVisit.objects.bulk_create(rows, batch_size=2000)
+    audit(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=plan,
+        note=f"{len(rows)} visits ({random_count} 双随机, seed {seed}) for {len(businesses)} businesses",
+    )
+    return plan
+
+
+def _ancestors(region: Region) -> list[str]:
+    parts = region.path.strip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def visit_status(visits, today: dt.date | None = None) -> dict[int, str]:
+    """done / overdue / due / upcoming for planned visits: done when a closed inspection of the business
+    falls in the visit's window (from its month's start to its due date)."""
+    today = today or timezone.localdate()
+    visits = list(visits)
+    ids = {v.business_id for v in visits}
+    closed: dict[int, list[dt.date]] = defaultdict(list)
+    for business_id, day in Inspection.objects.filter(business_id__in=ids, state=InspectionState.CLOSED).values_list(
+        "business_id", "inspected_on"
+    ):
+        closed[business_id].append(day)
+    out = {}
+    for v in visits:
+        if any(v.window_start <= d <= v.due_on for d in closed[v.business_id]):
+            out[v.pk] = "done"
+        elif v.due_on < today:
+            out[v.pk] = "overdue"
+        elif v.window_start <= today:
+            out[v.pk] = "due"
+        else:
+            out[v.pk] = "upcoming"
+    return out

@@ -1,0 +1,97 @@
+import datetime as dt
+import math
+
+import pytest
+from django.utils import timezone
+
+from shian.core.choices import Role
+from shian.core.tests.factories import UserFactory
+from shian.inspections import services
+from shian.inspections.models import Inspection, Outcome, PlannedVisit
+from shian.inspections.planning import plan_generate, visit_status
+from shian.registry.tests.factories import BusinessFactory
+from shian.supervision.models import BusinessGrade, GradeBand
+from shian.supervision.services import grades_recompute
+
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def district(users, city):
+    for i in range(8):
+        BusinessFactory(name=f"餐馆{i}", region=city["haishu_grid"])
+    BusinessFactory(name="学校食堂", region=city["haishu_grid"], type="school_canteen")  # B: 1–2 a year
+    UserFactory(username="inspector2", role=Role.INSPECTOR, region=city["haishu"])
+    grades_recompute()
+    return city["haishu"]
+
+
+def routine_count() -> int:
+    """What the grades require: the band minimum (rounded up) per business; every band here is ≥ 1."""
+    minimum = {b.grade: math.ceil(b.inspections_min) for b in GradeBand.objects.filter(rule_set__active=True)}
+    return sum(minimum[g] for g in BusinessGrade.objects.values_list("grade", flat=True))
+
+
+def test_routine_visits_follow_grades_and_workload_is_balanced(users, district):
+    canteen = BusinessGrade.objects.get(business__name="学校食堂")
+    assert canteen.grade == "D"  # 35 static + no licence 20 + no staff 6
+    plan = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0, seed=1)
+    visits = list(plan.visits.all())
+    assert len(visits) == routine_count() == 8 + 3
+    assert plan.visits.filter(business=canteen.business).count() == 3  # D: 3–4 a year, spread over the year
+    assert len({v.window_start.month for v in plan.visits.filter(business=canteen.business)}) == 3
+    load = {}
+    for v in visits:
+        load[v.inspector_id] = load.get(v.inspector_id, 0) + 1
+        assert v.window_start.year == YEAR and v.due_on >= v.window_start
+    # two inspectors and the street officer whose street holds these businesses share the work evenly
+    assert len(load) == 3 and max(load.values()) - min(load.values()) <= 1
+
+
+def test_random_share_is_reproducible_from_the_seed(users, district):
+    first = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0.5, seed=42)
+    draw1 = sorted(first.visits.filter(kind="random").values_list("business_id", "inspector_id", "due_on"))
+    again = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0.5, seed=42)
+    draw2 = sorted(again.visits.filter(kind="random").values_list("business_id", "inspector_id", "due_on"))
+    assert draw1 == draw2 and len(draw1) == round(routine_count() * 0.5)
+    # regenerating replaced the old plan
+    assert PlannedVisit.objects.filter(plan__year=YEAR).count() == routine_count() + len(draw1)
+
+
+def test_status_done_overdue(users, district):
+    plan = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0, seed=3)
+    visit = plan.visits.order_by("due_on").first()
+    today = visit.due_on + dt.timedelta(days=1)
+    assert visit_status([visit], today=today)[visit.pk] == "overdue"
+    inspection = services.inspection_start(actor=users["inspector"], business=visit.business)
+    Inspection.objects.filter(pk=inspection.pk).update(inspected_on=visit.window_start)
+    inspection.refresh_from_db()
+    services.inspection_record(
+        actor=users["inspector"],
+        inspection=inspection,
+        results={r.item_id: {"outcome": Outcome.PASS} for r in inspection.results.all()},
+    )
+    services.inspection_close(actor=users["inspector"], inspection=inspection)
+    assert visit_status([visit], today=today)[visit.pk] == "done"
+
+
+def test_pages_api_and_scope(users, web, api, district, city):
+    response = web(users["haishu"]).post(
+        "/inspections/plans/", {"region": district.pk, "year": YEAR, "random_share": "0.2", "seed": "7"}
+    )
+    assert response.status_code == 302
+    page = web(users["inspector"]).get(response["Location"])
+    expected = routine_count() + round(routine_count() * 0.2)
+    assert sum(page.context["counts"].values()) == expected
+    assert web(users["jiangbei"]).get(response["Location"]).status_code == 404
+    assert web(users["inspector"]).post("/inspections/plans/", {"region": district.pk, "year": YEAR}).status_code == 403
+    body = api(users["haishu"]).post("/api/plans", {"region_id": district.pk, "year": YEAR, "seed": 7}).json()
+    assert body["seed"] == 7 and body["visits"] == expected
+    visits = api(users["haishu"]).get(f"/api/plans/{body['id']}/visits").json()
+    assert visits["count"] == expected and {v["status"] for v in visits["items"]} <= {
+        "done",
+        "due",
+        "overdue",
+        "upcoming",
+    }
+    assert api(users["haishu"]).post("/api/plans", {"region_id": city["jiangbei"].pk, "year": YEAR}).status_code == 404
