@@ -161,7 +161,7 @@ class RatingBand(models.Model):
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     min_score = models.DecimalField(_("from score"), max_digits=5, decimal_places=1)
-    level = models.CharField(_("level"), max_length=8)
+    level = models.CharField(_("level"), max_length=12)
     label = models.CharField(_("label"), max_length=20)
 
     class Meta:

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('dynamic', 'Dynamic level'), ('annual', 'Annual level')], max_length=8, verbose_name='kind')),
                 ('min_score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='from score')),
-                ('level', models.CharField(max_length=8, verbose_name='level')),
+                ('level', models.CharField(max_length=12, verbose_name='level')),
                 ('label', models.CharField(max_length=20, verbose_name='label')),
             ],
             options={
