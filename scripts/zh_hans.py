@@ -508,3 +508,13 @@ ZH.update({
     "Choose a district or city in your scope, a year, and a share between 0 and 1.": "请选择权限范围内的区县或市、年度，比例须在 0 到 1 之间。",
     "Plan generated: %(n)d visits.": "计划已生成：%(n)d 次检查。", "unassigned": "未分配", "Plans": "检查计划",
 })
+
+ZH.update({
+    # photos, signatures, offline drafts
+    "%(name)s is %(mb).1f MB; files here may be at most %(max)d MB.": "%(name)s 大小为 %(mb).1f MB，此处文件不得超过 %(max)d MB。",
+    "%(name)s is not a %(kinds)s file.": "%(name)s 不是 %(kinds)s 文件。", "The signature is not a PNG image.": "签名不是 PNG 图像。",
+    "inspector's signature": "检查人员签名", "representative's signature": "被检查单位负责人签名",
+    "No connection: your entries are kept on this device and will be sent when the connection is back.":
+        "网络已断开：已填写内容保存在本设备上，恢复连接后自动提交。",
+    "Photo": "照片", "Inspector's signature": "检查人员签名", "Clear": "清除", "Representative's signature": "被检查单位负责人签名",
+})

@@ -16,6 +16,7 @@ from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction, Role
 from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
 from shian.core.concurrency import lock_current
+from shian.core.files import check_upload
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 from shian.registry.models import Business
@@ -25,11 +26,7 @@ from .choices import HazardSource, HazardState, Severity
 from .models import DeadlineRule, Evidence, Hazard, HazardEvent, Notification
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {  # what the file's first bytes must be, by accepted content type
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "application/pdf": (b"%PDF-",),
-}
+EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 
 
 def deadline_for(severity: str, start: dt.date) -> dt.date:
@@ -140,19 +137,7 @@ def hazard_transition(
 
 
 def _check_evidence(upload: UploadedFile) -> str:
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("%(name)s is %(mb).1f MB; evidence files may be at most %(max)d MB.")
-                % {"name": upload.name, "mb": upload.size / 1e6, "max": EVIDENCE_MAX_BYTES // 1_000_000}
-            }
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    for content_type, signatures in EVIDENCE_TYPES.items():
-        if any(head.startswith(sig) for sig in signatures):
-            return content_type
-    raise ValidationError({"file": _("%(name)s is not a JPEG, PNG or PDF file.") % {"name": upload.name}})
+    return check_upload(upload, allowed=EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
 
 
 @transaction.atomic

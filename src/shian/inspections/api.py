@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -66,6 +67,8 @@ class CloseIn(Schema):
     version: int | None = None
     summary: str = ""
     representative: str = ""
+    inspector_signature: str = ""  # data:image/png;base64,… drawn on the screen
+    representative_signature: str = ""
 
 
 def _out(i: Inspection) -> dict:
@@ -153,6 +156,8 @@ def inspection_close(request, inspection_id: int, payload: CloseIn):
             summary=payload.summary,
             representative=payload.representative,
             expected_version=payload.version,
+            inspector_signature=payload.inspector_signature,
+            representative_signature=payload.representative_signature,
         )
     )
 
@@ -270,3 +275,17 @@ def plan_visits(request, plan_id: int, inspector_id: int | None = None, month: i
         }
         for v in visits
     ]
+
+
+@router.post(
+    "/inspections/{inspection_id}/items/{item_id}/photos",
+    response={201: InspectionDetailOut},
+    summary="Attach a photo (JPEG/PNG, ≤ 10 MB) to a checklist item",
+)
+def item_photo(request, inspection_id: int, item_id: int, file: File[UploadedFile]):
+    inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection_id)
+    _inspector(request)
+    updated = services.inspection_record(
+        actor=request.user, inspection=inspection, results={}, photos={item_id: [file]}
+    )
+    return Status(201, _detail(updated))

@@ -105,6 +105,10 @@ class Inspection(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
     representative = models.CharField(_("business representative"), max_length=50, blank=True)
+    inspector_signature = models.FileField(_("inspector's signature"), upload_to="inspections/signatures/", blank=True)
+    representative_signature = models.FileField(
+        _("representative's signature"), upload_to="inspections/signatures/", blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -133,6 +137,28 @@ class ItemResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.outcome}"
+
+
+def photo_path(instance: ItemPhoto, filename: str) -> str:
+    result = instance.result
+    return f"inspections/{result.inspection_id}/{result.item_id}-{timezone.now():%H%M%S}-{filename[-60:]}"
+
+
+class ItemPhoto(models.Model):
+    """A photo taken for one checklist item, kept through Django's storage API."""
+
+    result = models.ForeignKey(ItemResult, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=photo_path)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.file.name
 
 
 class RatingPolicy(models.Model):

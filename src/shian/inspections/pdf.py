@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .models import Inspection, Outcome
 
@@ -51,14 +51,15 @@ def inspection_pdf(inspection: Inspection) -> bytes:
     )
     story.append(Spacer(1, 4 * mm))
     rows = [[Paragraph(h, small) for h in ("序号", "检查项目", "重点项", "结果", "说明")]]
-    for r in inspection.results.select_related("item"):
+    for r in inspection.results.select_related("item").prefetch_related("photos"):
+        photos = len(r.photos.all())
         rows.append(
             [
                 Paragraph(str(r.item.order), small),
                 Paragraph(f"【{r.item.section}】{r.item.text}", small),
                 Paragraph("★" if r.item.is_key else "", small),
                 Paragraph(OUTCOME_ZH[r.outcome], small),
-                Paragraph(r.note, small),
+                Paragraph(r.note + (f"（照片 {photos} 张）" if photos else ""), small),
             ]
         )
     story.append(_table(rows, [12 * mm, 100 * mm, 14 * mm, 18 * mm, 36 * mm], header=True))
@@ -80,6 +81,9 @@ def inspection_pdf(inspection: Inspection) -> bytes:
             body,
         )
     )
+    signatures = [_signature(f) for f in (inspection.inspector_signature, inspection.representative_signature)]
+    if any(signatures):
+        story.append(Table([[s or "" for s in signatures]], colWidths=[90 * mm, 90 * mm]))
     doc.build(story)
     return out.getvalue()
 
@@ -91,3 +95,11 @@ def _table(rows, widths, header=False) -> Table:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")))
     table.setStyle(TableStyle(style))
     return table
+
+
+def _signature(field):
+    if not field:
+        return None
+    with field.open("rb") as fh:
+        data = io.BytesIO(fh.read())
+    return Image(data, width=60 * mm, height=22 * mm)

@@ -15,13 +15,14 @@ from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction
 from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
 from shian.core.concurrency import lock_current
+from shian.core.files import IMAGES, check_upload, png_from_data_url
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 from shian.hazards import services as hazard_services
 from shian.hazards.choices import HazardSource, Severity
 from shian.registry.models import Business
 
-from .models import ChecklistTemplate, Inspection, InspectionState, ItemResult, Outcome, ResultRule
+from .models import ChecklistTemplate, Inspection, InspectionState, ItemPhoto, ItemResult, Outcome, ResultRule
 
 
 def template_for(business: Business) -> ChecklistTemplate | None:
@@ -56,9 +57,17 @@ def _locked(inspection: Inspection, expected_version: int | None) -> Inspection:
     return current
 
 
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
 @transaction.atomic
 def inspection_record(
-    *, actor: User, inspection: Inspection, results: dict[int, dict[str, Any]], expected_version: int | None = None
+    *,
+    actor: User,
+    inspection: Inspection,
+    results: dict[int, dict[str, Any]],
+    expected_version: int | None = None,
+    photos: dict[int, list] | None = None,
 ) -> Inspection:
     """Save item outcomes: ``{item_id: {"outcome": "pass"|"fail"|"na"|"pending", "note": str}}``."""
     current = _locked(inspection, expected_version)
@@ -77,11 +86,28 @@ def inspection_record(
             row.outcome, row.note = outcome, note
             changed.append(row)
     ItemResult.objects.bulk_update(changed, ["outcome", "note"])
+    stored = 0
+    for item_id, uploads in (photos or {}).items():
+        if item_id not in rows:
+            raise ValidationError(_("Items %(ids)s are not on this checklist.") % {"ids": [item_id]})
+        for upload in uploads:
+            content_type = check_upload(upload, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES, field=f"photo_{item_id}")
+            photo = ItemPhoto(
+                result=rows[item_id],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=actor if actor and actor.pk else None,
+            )
+            photo.file.save(upload.name, upload, save=False)
+            photo.save()
+            stored += 1
     current.version += 1
     current.save(update_fields=["version"])
     assert_in_scope(actor, current, CHANGE)
-    if changed:
-        audit(actor=actor, action=AuditAction.UPDATE, obj=current, note=f"{len(changed)} items recorded")
+    if changed or stored:
+        audit(
+            actor=actor, action=AuditAction.UPDATE, obj=current, note=f"{len(changed)} items recorded, {stored} photos"
+        )
     return current
 
 
@@ -102,6 +128,8 @@ def inspection_close(
     summary: str = "",
     representative: str = "",
     expected_version: int | None = None,
+    inspector_signature: str = "",
+    representative_signature: str = "",
 ) -> Inspection:
     current = _locked(inspection, expected_version)
     results = list(current.results.select_related("item"))
@@ -111,6 +139,13 @@ def inspection_close(
             _("%(n)d items are not checked yet (first: %(item)s).") % {"n": len(pending), "item": pending[0].item.text}
         )
     before = snapshot(current)
+    for field, value in (
+        ("inspector_signature", inspector_signature),
+        ("representative_signature", representative_signature),
+    ):
+        if value:  # drawn on the screen: a PNG data URL
+            image = png_from_data_url(value, name=f"{current.pk}-{field}.png", field=field)
+            getattr(current, field).save(image.name, image, save=False)
     failed = [r for r in results if r.outcome == Outcome.FAIL]
     current.key_failures = sum(1 for r in failed if r.item.is_key)
     current.general_failures = len(failed) - current.key_failures

@@ -55,7 +55,7 @@ def inspection_detail(request, pk: int):
     )
     if request.method == "POST":
         return _save(request, inspection)
-    results = list(inspection.results.select_related("item"))
+    results = list(inspection.results.select_related("item").prefetch_related("photos"))
     editable = (
         inspection.state == InspectionState.DRAFT
         and role_may(request.user, CHANGE, Inspection)
@@ -83,10 +83,15 @@ def _save(request, inspection: Inspection):
         outcome = request.POST.get(f"outcome_{r.item_id}")
         if outcome is not None:
             results[r.item_id] = {"outcome": outcome, "note": request.POST.get(f"note_{r.item_id}", "")}
+    photos = {
+        r.item_id: request.FILES.getlist(f"photo_{r.item_id}")
+        for r in inspection.results.all()
+        if request.FILES.getlist(f"photo_{r.item_id}")
+    }
     version = int(request.POST.get("version") or 0) or None
     try:
         inspection = services.inspection_record(
-            actor=request.user, inspection=inspection, results=results, expected_version=version
+            actor=request.user, inspection=inspection, results=results, expected_version=version, photos=photos
         )
         if request.POST.get("close"):
             services.inspection_close(
@@ -95,6 +100,8 @@ def _save(request, inspection: Inspection):
                 summary=request.POST.get("summary", ""),
                 representative=request.POST.get("representative", ""),
                 expected_version=inspection.version,
+                inspector_signature=request.POST.get("inspector_signature", ""),
+                representative_signature=request.POST.get("representative_signature", ""),
             )
             messages.success(request, _("Inspection closed."))
         else:
@@ -209,3 +216,24 @@ def plan_detail(request, pk: int):
             "months": range(1, 13),
         },
     )
+
+
+@login_required
+def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
+    """A photo or signature of an inspection, for users who may see the inspection."""
+    from django.http import FileResponse, Http404
+
+    inspection = get_object_for_user(Inspection, request.user, VIEW, pk=pk)
+    if kind == "photo":
+        from .models import ItemPhoto
+
+        photo = ItemPhoto.objects.filter(pk=file_pk, result__inspection=inspection).first()
+        if photo is None:
+            raise Http404
+        return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    field = {"inspector": inspection.inspector_signature, "representative": inspection.representative_signature}.get(
+        kind
+    )
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), content_type="image/png")

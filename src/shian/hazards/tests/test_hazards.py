@@ -103,9 +103,9 @@ def test_submit_needs_evidence_and_reject_needs_a_note(users, owner, hazard):
 @pytest.mark.parametrize(
     ("name", "data", "fragment"),
     [
-        ("fake.jpg", b"this is text, not a photo", "not a JPEG, PNG or PDF"),
+        ("fake.jpg", b"this is text, not a photo", "not a JPEG / PNG / PDF"),
         ("big.png", PNG + b"\x00" * (10 * 1024 * 1024), "at most 10 MB"),
-        ("script.pdf", b"#!/bin/sh\nrm -rf /", "not a JPEG, PNG or PDF"),
+        ("script.pdf", b"#!/bin/sh\nrm -rf /", "not a JPEG / PNG / PDF"),
     ],
 )
 def test_bad_evidence_refused(users, hazard, name, data, fragment):
