@@ -518,3 +518,8 @@ ZH.update({
         "网络已断开：已填写内容保存在本设备上，恢复连接后自动提交。",
     "Photo": "照片", "Inspector's signature": "检查人员签名", "Clear": "清除", "Representative's signature": "被检查单位负责人签名",
 })
+
+ZH.update({
+    "planned day": "计划日期", "My day": "我的日程", "Map of the day's visits": "当日检查地图",
+    "No visits planned for this day.": "当日没有计划检查。", "The day's visits": "当日检查",
+})

@@ -235,6 +235,7 @@ class PlannedVisit(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     due_on = models.DateField(_("due"))
     window_start = models.DateField(_("from"))
+    planned_on = models.DateField(_("planned day"), null=True, blank=True)
 
     scope_path_lookup = "business__region_path"
     scope_business_lookup = "business"

@@ -26,6 +26,12 @@ def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
 
 
+def _working_day(year: int, month: int, n: int) -> dt.date:
+    """The n-th working day (Monday–Friday) of a month, wrapping round."""
+    days = [d for d in range(1, _month_end(year, month).day + 1) if dt.date(year, month, d).weekday() < 5]
+    return dt.date(year, month, days[n % len(days)])
+
+
 def _spread(n: int, offset: int) -> list[int]:
     """n visits spread evenly over 12 months (months 1..12), shifted so workload is level."""
     return [((offset + round(i * 12 / n)) % 12) + 1 for i in range(n)] if n else []
@@ -88,14 +94,17 @@ def plan_generate(
         need = per_year.get(grades.get(pk, ""), 1.0)
         count = math.ceil(need) if need >= 1 else (1 if (pk + year) % round(1 / need) == 0 else 0)
         for month in _spread(count, index):
+            inspector = pick(path)
+            day_index = load[inspector.pk] if inspector else index  # each inspector's visits fill the working days
             rows.append(
                 PlannedVisit(
                     plan=plan,
                     business_id=pk,
-                    inspector=pick(path),
+                    inspector=inspector,
                     kind=PlannedVisit.Kind.ROUTINE,
                     window_start=dt.date(year, month, 1),
                     due_on=_month_end(year, month),
+                    planned_on=_working_day(year, month, day_index),
                 )
             )
     random_count = min(len(businesses), round(len(rows) * random_share))
@@ -114,6 +123,7 @@ def plan_generate(
                 kind=PlannedVisit.Kind.RANDOM,
                 window_start=dt.date(year, month, 1),
                 due_on=_month_end(year, month),
+                planned_on=_working_day(year, month, rng.randrange(31)),
             )
         )
     PlannedVisit.objects.bulk_create(rows, batch_size=2000)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/files/<slug:kind>/", views.inspection_file, name="file"),
     path("<int:pk>/files/<slug:kind>/<int:file_pk>/", views.inspection_file, name="file"),
     path("plans/", views.plan_list, name="plans"),
+    path("plans/day/", views.my_day, name="my_day"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
 ]

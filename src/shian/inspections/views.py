@@ -237,3 +237,53 @@ def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
     if not field:
         raise Http404
     return FileResponse(field.open("rb"), content_type="image/png")
+
+
+@login_required
+def my_day(request):
+    """An inspector's day: the month's calendar of planned visits, the day's list and a map."""
+    import calendar
+    import datetime as dt
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from shian.core.models import User
+
+    from .models import PlannedVisit
+    from .planning import visit_status
+
+    if not role_may(request.user, VIEW, PlannedVisit):
+        raise PermissionDenied
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date") or timezone.localdate().isoformat())
+    except ValueError:
+        day = timezone.localdate()
+    visible = PlannedVisit.objects.restrict(request.user, VIEW)
+    inspector = request.user
+    if request.GET.get("inspector"):
+        other = User.objects.filter(pk=request.GET["inspector"]).first()
+        if other is not None and visible.filter(inspector=other).exists():
+            inspector = other
+    mine = visible.filter(inspector=inspector)
+    month_counts = Counter(
+        mine.filter(planned_on__year=day.year, planned_on__month=day.month).values_list("planned_on", flat=True)
+    )
+    weeks = calendar.Calendar().monthdatescalendar(day.year, day.month)
+    todays = list(mine.filter(planned_on=day).select_related("business").order_by("business__longitude"))
+    status = visit_status(todays)
+    return render(
+        request,
+        "inspections/my_day.html",
+        {
+            "day": day,
+            "inspector": inspector,
+            "weeks": weeks,
+            "counts": month_counts,
+            "visits": [(v, status[v.pk]) for v in todays],
+            "today": timezone.localdate(),
+            "points": [(v.business.latitude, v.business.longitude, v.business.name) for v in todays],
+            "prev": (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1),
+            "next": (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1),
+        },
+    )

@@ -36,3 +36,10 @@ def sort_link(context, key: str, label: str) -> str:
     params["sort"] = f"-{key}" if current == key else key
     arrow = " ▲" if current == key else " ▼" if current == f"-{key}" else ""
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.simple_tag
+def points_map(points):
+    from ..charts import points_map_svg
+
+    return points_map_svg(points)

@@ -95,3 +95,30 @@ def test_pages_api_and_scope(users, web, api, district, city):
         "upcoming",
     }
     assert api(users["haishu"]).post("/api/plans", {"region_id": city["jiangbei"].pk, "year": YEAR}).status_code == 404
+
+
+def test_planned_days_are_working_days_and_my_day_page(users, web, district):
+    from decimal import Decimal
+
+    from shian.registry.models import Business
+
+    for i, b in enumerate(Business.objects.all()):
+        Business.objects.filter(pk=b.pk).update(
+            latitude=Decimal("29.85") + Decimal(i) / 100, longitude=Decimal("121.50") + Decimal(i) / 100
+        )
+    plan = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0.2, seed=5)
+    days = list(plan.visits.values_list("planned_on", "window_start", "due_on"))
+    assert all(p is not None and w <= p <= d and p.weekday() < 5 for p, w, d in days)
+    visit = plan.visits.filter(inspector=users["inspector"]).order_by("planned_on").first()
+    page = web(users["inspector"]).get(f"/inspections/plans/day/?date={visit.planned_on.isoformat()}")
+    assert page.status_code == 200
+    assert visit.business_id in [v.business_id for v, _s in page.context["visits"]]
+    assert page.context["counts"][visit.planned_on] >= 1
+    html = page.content.decode()
+    assert 'class="map"' in html and 'id="calendar"' in html and "style=" not in html.split("<body")[1]
+    other = web(users["haishu"]).get(f"/inspections/plans/day/?date={visit.planned_on}&inspector={visit.inspector_id}")
+    assert other.context["inspector"] == users["inspector"]  # a district regulator can look at an inspector's day
+    assert (
+        web(users["jiangbei"]).get(f"/inspections/plans/day/?inspector={visit.inspector_id}").context["inspector"]
+        == users["jiangbei"]
+    )  # outside scope: falls back to the caller's own day
