@@ -18,14 +18,14 @@ def generate(ctx: DemoContext) -> None:
     inspector = User.objects.filter(username="inspector").first()
     admin = User.objects.filter(username="admin").first()
     today = timezone.localdate()
-    count = min(400, max(20, ctx.businesses // 25))
+    count = min(600, max(20, ctx.businesses // 15))  # spread over three years
     ids = list(Business.objects.filter(status="operating").order_by("pk").values_list("pk", flat=True))
     for n, pk in enumerate(rng.sample(ids, min(count, len(ids))), start=1):
         business = Business.objects.get(pk=pk)
         actor = inspector if inspector and business.region_path.startswith(inspector.region.path) else admin
         inspection = services.inspection_start(actor=actor, business=business)
         Inspection.objects.filter(pk=inspection.pk).update(  # as if done on a past day
-            inspected_on=today - dt.timedelta(days=rng.randrange(1, 360))
+            inspected_on=today - dt.timedelta(days=rng.randrange(1, 3 * 365))
         )
         inspection.refresh_from_db()
         fail_rate = rng.choice([0.0, 0.0, 0.05, 0.1, 0.2])
@@ -42,12 +42,14 @@ def generate(ctx: DemoContext) -> None:
 
 
 def generate_plans(ctx: DemoContext) -> None:
-    """This year's plan for every district, with a fixed seed (the demo is deterministic)."""
+    """Plans for every district for this year and the two before, with fixed seeds (deterministic)."""
     from shian.core.choices import RegionLevel
     from shian.core.models import Region
 
     from .planning import plan_generate
 
     admin = User.objects.filter(username="admin").first()
+    this_year = timezone.localdate().year
     for i, district in enumerate(Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")):
-        plan_generate(actor=admin, region=district, year=timezone.localdate().year, random_share=0.2, seed=ctx.seed + i)
+        for year in (this_year - 2, this_year - 1, this_year):
+            plan_generate(actor=admin, region=district, year=year, random_share=0.2, seed=ctx.seed + i * 10 + year)
