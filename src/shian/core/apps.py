@@ -9,10 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import demo, demo_city, scoping
-        from .choices import Role
+        from .choices import REGULATOR_ROLES
 
         demo.register("core.regions", demo_city.generate_regions, order=10)
         demo.register("core.accounts", demo_city.generate_regional_accounts, order=15)
 
-        regional = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        regional = REGULATOR_ROLES
         scoping.grant(regional, "core.region", {scoping.VIEW})

@@ -30,3 +30,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Login failed")
     DENIED = "denied", _("Access denied")
+
+
+# who regulates (region-scoped officials) and who speaks for a business (scoped to one business)
+REGULATOR_ROLES = (Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR)
+BUSINESS_ROLES = (Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER)

@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from .choices import BUSINESS_ROLES
+
 if TYPE_CHECKING:
     from .models import User
 
@@ -33,7 +35,7 @@ ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
 _GRANTS: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
 # roles whose scope is one business rather than a region subtree
-BUSINESS_SCOPED_ROLES = frozenset({"business_staff", "canteen_manager"})
+BUSINESS_SCOPED_ROLES = frozenset(BUSINESS_ROLES)
 
 
 def grant(roles: list[str] | tuple[str, ...], model_label: str, actions: set[str] | frozenset[str]) -> None:

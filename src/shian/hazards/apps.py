@@ -9,14 +9,14 @@ class HazardsConfig(AppConfig):
 
     def ready(self) -> None:
         from shian.core import demo, kpis, navigation, scoping, tabs
-        from shian.core.choices import Role
+        from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
 
         from . import demo as hazards_demo
         from . import kpis as hazards_kpis
         from . import views
 
-        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
-        business = [Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER]
+        regulators = REGULATOR_ROLES
+        business = BUSINESS_ROLES
         editing = {scoping.VIEW, scoping.ADD, scoping.CHANGE}
         scoping.grant(regulators, "hazards.hazard", editing)
         scoping.grant(regulators, "hazards.evidence", editing)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from shian.core.choices import Role
+from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
 
 from .choices import HazardState as S
 
-REGULATORS = frozenset({Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR})
-BUSINESS = frozenset({Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER})
+REGULATORS = frozenset(REGULATOR_ROLES)
+BUSINESS = frozenset(BUSINESS_ROLES)
 SYSTEM = "system"  # the nightly escalation job
 
 

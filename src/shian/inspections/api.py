@@ -10,7 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from shian.core.api import AUTH
-from shian.core.scoping import ADD, CHANGE, VIEW, get_object_for_user, role_may
+from shian.core.scoping import ADD, BUSINESS_SCOPED_ROLES, CHANGE, VIEW, get_object_for_user, role_may
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -18,7 +18,6 @@ from .models import Inspection, Outcome
 from .pdf import inspection_pdf
 
 router = Router(tags=["inspections"], auth=AUTH)
-BUSINESS_ROLES = ("business_staff", "canteen_manager")
 
 
 class ItemOut(Schema):
@@ -103,7 +102,7 @@ def _detail(i: Inspection) -> dict:
 
 
 def _inspector(request) -> None:
-    if request.user.role in BUSINESS_ROLES:
+    if request.user.role in BUSINESS_SCOPED_ROLES:
         raise PermissionDenied("businesses do not record inspections")
 
 

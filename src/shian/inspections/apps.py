@@ -9,14 +9,14 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from shian.core import demo, indicators, navigation, scoping, tabs
-        from shian.core.choices import Role
+        from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES, Role
 
         from . import demo as inspections_demo
         from . import selectors, views
 
-        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        regulators = REGULATOR_ROLES
         scoping.grant(regulators, "inspections.inspection", {scoping.VIEW, scoping.ADD, scoping.CHANGE})
-        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "inspections.inspection", {scoping.VIEW})
+        scoping.grant(BUSINESS_ROLES, "inspections.inspection", {scoping.VIEW})
         scoping.grant(regulators, "inspections.inspectionplan", {scoping.VIEW})
         scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "inspections.inspectionplan", {scoping.ADD})
         scoping.grant(regulators, "inspections.plannedvisit", {scoping.VIEW})

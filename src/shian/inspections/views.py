@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core.scoping import ADD, CHANGE, VIEW, get_object_for_user, role_may
+from shian.core.scoping import ADD, BUSINESS_SCOPED_ROLES, CHANGE, VIEW, get_object_for_user, role_may
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -59,7 +59,7 @@ def inspection_detail(request, pk: int):
     editable = (
         inspection.state == InspectionState.DRAFT
         and role_may(request.user, CHANGE, Inspection)
-        and request.user.role not in ("business_staff", "canteen_manager")
+        and request.user.role not in BUSINESS_SCOPED_ROLES
     )
     return render(
         request,
@@ -76,7 +76,7 @@ def inspection_detail(request, pk: int):
 
 def _save(request, inspection: Inspection):
     inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection.pk)
-    if request.user.role in ("business_staff", "canteen_manager"):
+    if request.user.role in BUSINESS_SCOPED_ROLES:
         raise PermissionDenied
     results = {}
     for r in inspection.results.all():
@@ -131,8 +131,7 @@ def render_business_tab(request, business):
         {
             "business": business,
             "inspections": selectors.inspection_list(request.user, business_id=business.pk)[:50],
-            "can_start": role_may(request.user, ADD, Inspection)
-            and request.user.role not in ("business_staff", "canteen_manager"),
+            "can_start": role_may(request.user, ADD, Inspection) and request.user.role not in BUSINESS_SCOPED_ROLES,
         },
     )
 

@@ -9,13 +9,13 @@ class OversightConfig(AppConfig):
 
     def ready(self) -> None:
         from shian.core import demo, kpis, navigation, scoping, tabs
-        from shian.core.choices import Role
+        from shian.core.choices import REGULATOR_ROLES, Role
 
         from . import demo as oversight_demo
         from . import kpis as oversight_kpis
         from . import views
 
-        officials = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        officials = REGULATOR_ROLES
         scoping.grant(officials, "oversight.assignment", {scoping.VIEW})
         scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "oversight.assignment", {scoping.ADD})
         scoping.grant(officials, "oversight.visit", {scoping.VIEW, scoping.ADD})

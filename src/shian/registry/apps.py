@@ -9,7 +9,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from shian.core import demo, kpis, navigation, scoping, tabs
-        from shian.core.choices import Role
+        from shian.core.choices import BUSINESS_ROLES, Role
         from shian.core.views import render_audit_tab
 
         from . import demo as registry_demo
@@ -24,9 +24,9 @@ class RegistryConfig(AppConfig):
             scoping.grant([Role.STREET_OFFICER], label, edit)
             scoping.grant([Role.INSPECTOR], label, read)
         # a business's own staff see their business and licences, and keep their staff list current
-        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "registry.business", read)
-        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "registry.licence", read)
-        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "registry.staff", every)
+        scoping.grant(BUSINESS_ROLES, "registry.business", read)
+        scoping.grant(BUSINESS_ROLES, "registry.licence", read)
+        scoping.grant(BUSINESS_ROLES, "registry.staff", every)
         scoping.grant([Role.CITY_ADMIN], "registry.staffingrule", every)
         scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "registry.importrun", {scoping.VIEW, scoping.ADD})
 

@@ -9,15 +9,15 @@ class SelfChecksConfig(AppConfig):
 
     def ready(self) -> None:
         from shian.core import demo, kpis, navigation, scoping, tabs
-        from shian.core.choices import Role
+        from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
 
         from . import demo as selfchecks_demo
         from . import kpis as selfchecks_kpis
         from . import views
 
-        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        regulators = REGULATOR_ROLES
         scoping.grant(regulators, "selfchecks.selfcheck", {scoping.VIEW})
-        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "selfchecks.selfcheck", {scoping.VIEW, scoping.ADD})
+        scoping.grant(BUSINESS_ROLES, "selfchecks.selfcheck", {scoping.VIEW, scoping.ADD})
 
         navigation.register(
             "selfchecks",

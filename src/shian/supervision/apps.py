@@ -9,17 +9,17 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from shian.core import demo, kpis, navigation, scoping, tabs
-        from shian.core.choices import Role
+        from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES, Role
 
         from . import demo as supervision_demo
         from . import kpis as supervision_kpis
         from . import views
 
-        regulators = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR]
+        regulators = REGULATOR_ROLES
         scoping.grant(regulators, "supervision.businessgrade", {scoping.VIEW})
         scoping.grant(regulators, "supervision.gradechange", {scoping.VIEW})
-        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "supervision.businessgrade", {scoping.VIEW})
-        scoping.grant([Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER], "supervision.gradechange", {scoping.VIEW})
+        scoping.grant(BUSINESS_ROLES, "supervision.businessgrade", {scoping.VIEW})
+        scoping.grant(BUSINESS_ROLES, "supervision.gradechange", {scoping.VIEW})
         scoping.grant([Role.CITY_ADMIN], "supervision.riskruleset", {scoping.VIEW, scoping.CHANGE})
 
         navigation.register(
