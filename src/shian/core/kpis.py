@@ -39,8 +39,9 @@ class Chart:
 class Provider:
     key: str
     order: int
-    tiles: Callable[[Any], list[Tile]]
-    charts: Callable[[Any], list[Chart]] | None = None
+    tiles: Callable[..., list[Tile]]
+    charts: Callable[..., list[Chart]] | None = None
+    data: Callable[[Any], Any] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -49,11 +50,14 @@ _PROVIDERS: dict[str, Provider] = {}
 def register(
     key: str,
     *,
-    tiles: Callable[[Any], list[Tile]],
-    charts: Callable[[Any], list[Chart]] | None = None,
+    tiles: Callable[..., list[Tile]],
+    charts: Callable[..., list[Chart]] | None = None,
+    data: Callable[[Any], Any] | None = None,
     order: int = 100,
 ) -> None:
-    _PROVIDERS[key] = Provider(key=key, order=order, tiles=tiles, charts=charts)
+    """``tiles(user)`` and ``charts(user)``; or, when both need the same figures, ``data(user)`` computes
+    them once per dashboard and ``tiles(user, data)`` / ``charts(user, data)`` receive the result."""
+    _PROVIDERS[key] = Provider(key=key, order=order, tiles=tiles, charts=charts, data=data)
 
 
 def providers() -> list[Provider]:
@@ -64,7 +68,8 @@ def collect(user) -> tuple[list[Tile], list[Chart]]:
     tiles: list[Tile] = []
     charts: list[Chart] = []
     for provider in providers():
-        tiles.extend(provider.tiles(user))
+        args = (user, provider.data(user)) if provider.data else (user,)
+        tiles.extend(provider.tiles(*args))
         if provider.charts:
-            charts.extend(provider.charts(user))
+            charts.extend(provider.charts(*args))
     return tiles, charts

@@ -40,7 +40,7 @@ class HazardsConfig(AppConfig):
             order=40,
             visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "hazards.hazard"),
         )
-        kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, order=20)
+        kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, data=hazards_kpis.data, order=20)
         demo.register("hazards.sample", hazards_demo.generate, order=40)
 
         from shian.core import indicators

@@ -8,10 +8,14 @@ from . import selectors
 from .models import Hazard
 
 
-def tiles(user) -> list[Tile]:
-    if not role_may(user, VIEW, Hazard):
+def data(user):
+    """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
+    return selectors.hazard_kpis(user) if role_may(user, VIEW, Hazard) else None
+
+
+def tiles(user, k) -> list[Tile]:
+    if k is None:
         return []
-    k = selectors.hazard_kpis(user)
     url = reverse("hazards:list")
     rate = k["on_time_rate"]
     out = [
@@ -37,10 +41,10 @@ def tiles(user) -> list[Tile]:
     return out
 
 
-def charts(user) -> list[Chart]:
-    if not role_may(user, VIEW, Hazard):
+def charts(user, k) -> list[Chart]:
+    if k is None:
         return []
-    rows = selectors.hazard_kpis(user)["by_region"]
+    rows = k["by_region"]
     return (
         [
             Chart(

@@ -70,7 +70,9 @@ class RegistryConfig(AppConfig):
         )
         tabs.register("registry.business", key="audit", label=_("Audit log"), render=render_audit_tab, order=1000)
 
-        kpis.register("registry", tiles=registry_kpis.tiles, charts=registry_kpis.charts, order=10)
+        kpis.register(
+            "registry", tiles=registry_kpis.tiles, charts=registry_kpis.charts, data=registry_kpis.data, order=10
+        )
 
         from shian.core import indicators
 

@@ -12,10 +12,14 @@ from . import selectors
 from .models import Business
 
 
-def tiles(user) -> list[Tile]:
-    if not role_may(user, VIEW, Business):
+def data(user):
+    """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
+    return selectors.staffing_rate(user) if role_may(user, VIEW, Business) else None
+
+
+def tiles(user, staffing) -> list[Tile]:
+    if staffing is None:
         return []
-    staffing = selectors.staffing_rate(user)
     lic = selectors.licence_counts(user)
     rate = staffing["rate"]
     business_url = reverse("registry:business_list")
@@ -47,10 +51,9 @@ def tiles(user) -> list[Tile]:
     ]
 
 
-def charts(user) -> list[Chart]:
-    if not role_may(user, VIEW, Business):
+def charts(user, staffing) -> list[Chart]:
+    if staffing is None:
         return []
-    staffing = selectors.staffing_rate(user)
     list_url = reverse("registry:business_list")
     by_region = Chart(
         "staffing_by_region",

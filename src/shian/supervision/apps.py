@@ -40,5 +40,11 @@ class SupervisionConfig(AppConfig):
             order=35,
             visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "supervision.businessgrade"),
         )
-        kpis.register("supervision", tiles=supervision_kpis.tiles, charts=supervision_kpis.charts, order=15)
+        kpis.register(
+            "supervision",
+            tiles=supervision_kpis.tiles,
+            charts=supervision_kpis.charts,
+            data=supervision_kpis.data,
+            order=15,
+        )
         demo.register("supervision.grades", supervision_demo.generate, order=50)

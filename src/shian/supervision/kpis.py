@@ -8,10 +8,14 @@ from . import selectors
 from .models import BusinessGrade
 
 
-def tiles(user) -> list[Tile]:
-    if not role_may(user, VIEW, BusinessGrade):
+def data(user):
+    """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
+    return selectors.grade_distribution(user) if role_may(user, VIEW, BusinessGrade) else None
+
+
+def tiles(user, d) -> list[Tile]:
+    if d is None:
         return []
-    d = selectors.grade_distribution(user)
     if not d["rule_set"]:
         return []
     high = d["totals"][-1] if d["totals"] else ("", 0)
@@ -34,10 +38,9 @@ def tiles(user) -> list[Tile]:
     ]
 
 
-def charts(user) -> list[Chart]:
-    if not role_may(user, VIEW, BusinessGrade):
+def charts(user, d) -> list[Chart]:
+    if d is None:
         return []
-    d = selectors.grade_distribution(user)
     return (
         [Chart("grades", _("Businesses by risk grade"), bars=[Bar(g, n) for g, n in d["totals"]])]
         if d["graded"]
