@@ -42,6 +42,7 @@ class HazardsConfig(AppConfig):
         )
         kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, data=hazards_kpis.data, order=20)
         demo.register("hazards.sample", hazards_demo.generate, order=40)
+        demo.register("hazards.history", hazards_demo.generate_history, order=47)  # after past inspections
 
         from shian.core import indicators
 

@@ -6,7 +6,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shian.core.models import Region, User
@@ -14,7 +14,7 @@ from shian.core.scoping import VIEW
 from shian.registry.selectors import child_level
 
 from .choices import HazardState
-from .models import Hazard, Notification
+from .models import Hazard, HazardEvent, Notification
 
 ACTIVE = [HazardState.FOUND, HazardState.ORDERED, HazardState.RECTIFYING, HazardState.EVIDENCE_SUBMITTED]
 
@@ -93,20 +93,34 @@ def _count_by_business(qs, business_ids: list[int] | None) -> dict[int, float]:
     return {r["business_id"]: float(r["n"]) for r in qs.values("business_id").annotate(n=Count("id"))}
 
 
-def indicator_open(business_ids: list[int] | None) -> dict[int, float]:
+def _open_at(day: dt.date) -> Q:
+    """Open at the end of ``day``, from the hazard's dates: found by then, not yet closed or escalated."""
+    return Q(found_on__lte=day) & ~Q(closed_on__lte=day) & ~Q(escalated_on__lte=day)
+
+
+def indicator_open(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    if as_of is not None:
+        return _count_by_business(Hazard.objects.filter(_open_at(as_of)), business_ids)
     return _count_by_business(Hazard.objects.filter(state__in=[*ACTIVE, HazardState.VERIFIED]), business_ids)
 
 
-def indicator_open_serious(business_ids: list[int] | None) -> dict[int, float]:
+def indicator_open_serious(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    if as_of is not None:
+        return _count_by_business(Hazard.objects.filter(_open_at(as_of), severity="serious"), business_ids)
     qs = Hazard.objects.filter(state__in=[*ACTIVE, HazardState.VERIFIED], severity="serious")
     return _count_by_business(qs, business_ids)
 
 
-def indicator_overdue(business_ids: list[int] | None) -> dict[int, float]:
+def indicator_overdue(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    if as_of is not None:  # open, past its deadline and not yet verified on that day
+        verified = HazardEvent.objects.filter(hazard=OuterRef("pk"), action="verify", at__date__lte=as_of)
+        qs = Hazard.objects.filter(_open_at(as_of), deadline__lt=as_of).exclude(Exists(verified))
+        return _count_by_business(qs, business_ids)
     qs = Hazard.objects.filter(state__in=ACTIVE, deadline__lt=timezone.localdate())
     return _count_by_business(qs, business_ids)
 
 
-def indicator_escalated_12m(business_ids: list[int] | None) -> dict[int, float]:
-    since = timezone.localdate() - dt.timedelta(days=365)
-    return _count_by_business(Hazard.objects.filter(escalated_on__gte=since), business_ids)
+def indicator_escalated_12m(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    day = as_of or timezone.localdate()
+    qs = Hazard.objects.filter(escalated_on__gt=day - dt.timedelta(days=365), escalated_on__lte=day)
+    return _count_by_business(qs, business_ids)

@@ -56,4 +56,4 @@ class InspectionsConfig(AppConfig):
             "inspections_basically_12m", _("基本符合 inspections in 12 months"), selectors.indicator_basically_12m
         )
         demo.register("inspections.sample", inspections_demo.generate, order=45)
-        demo.register("inspections.plans", inspections_demo.generate_plans, order=55)  # after grading
+        demo.register("inspections.plans", inspections_demo.generate_plans, order=55)  # grade history + plans

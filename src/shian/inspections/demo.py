@@ -1,5 +1,6 @@
-"""Demo step: closed inspections for a sample of businesses over the last year, through the services
-(so failed items raise hazards and grades follow)."""
+"""Demo steps: closed inspections for a sample of businesses over the last three years, through the
+services (failed items raise hazards); then, year by year, the grades as they stood on 1 January and the
+plan made from them."""
 
 import datetime as dt
 
@@ -24,9 +25,8 @@ def generate(ctx: DemoContext) -> None:
         business = Business.objects.get(pk=pk)
         actor = inspector if inspector and business.region_path.startswith(inspector.region.path) else admin
         inspection = services.inspection_start(actor=actor, business=business)
-        Inspection.objects.filter(pk=inspection.pk).update(  # as if done on a past day
-            inspected_on=today - dt.timedelta(days=rng.randrange(1, 3 * 365))
-        )
+        day = today - dt.timedelta(days=rng.randrange(1, 3 * 365))
+        Inspection.objects.filter(pk=inspection.pk).update(inspected_on=day)  # as if done on a past day
         inspection.refresh_from_db()
         fail_rate = rng.choice([0.0, 0.0, 0.05, 0.1, 0.2])
         results = {
@@ -37,19 +37,31 @@ def generate(ctx: DemoContext) -> None:
             for r in inspection.results.all()
         }
         inspection = services.inspection_record(actor=actor, inspection=inspection, results=results)
-        services.inspection_close(actor=actor, inspection=inspection, summary="", representative="负责人")
+        services.inspection_close(  # graded afterwards, as of each year's start and today
+            actor=actor, inspection=inspection, summary="", representative="负责人", regrade=False
+        )
+        closed_at = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randrange(9, 17), rng.randrange(60))))
+        Inspection.objects.filter(pk=inspection.pk).update(closed_at=closed_at)
         ctx.progress("inspections", n, count)
 
 
 def generate_plans(ctx: DemoContext) -> None:
-    """Plans for every district for this year and the two before, with fixed seeds (deterministic)."""
+    """For this year and the two before: grade the city as it stood at the end of the previous year (grade
+    history, dated), then make every district's plan for the year from those grades, as the bureau did
+    then. Fixed seeds: the same demo city always gets the same plans."""
+    import datetime as dt
+
     from shian.core.choices import RegionLevel
     from shian.core.models import Region
+    from shian.supervision.services import grades_recompute
 
     from .planning import plan_generate
 
     admin = User.objects.filter(username="admin").first()
     this_year = timezone.localdate().year
-    for i, district in enumerate(Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")):
-        for year in (this_year - 2, this_year - 1, this_year):
+    districts = list(Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"))
+    for year in (this_year - 2, this_year - 1, this_year):
+        counts = grades_recompute(as_of=dt.date(year - 1, 12, 31), trigger="demo history")
+        ctx.progress(f"grades as of {year - 1}-12-31", counts["graded"], counts["graded"])
+        for i, district in enumerate(districts):
             plan_generate(actor=admin, region=district, year=year, random_share=0.2, seed=ctx.seed + i * 10 + year)

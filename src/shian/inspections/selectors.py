@@ -26,17 +26,23 @@ def inspection_list(
     return qs
 
 
-def _closed_since(conclusion: str, business_ids: list[int] | None) -> dict[int, float]:
-    since = timezone.localdate() - dt.timedelta(days=365)
-    qs = Inspection.objects.filter(state=InspectionState.CLOSED, conclusion=conclusion, inspected_on__gte=since)
+def _closed_in_year(conclusion: str, business_ids: list[int] | None, as_of: dt.date | None) -> dict[int, float]:
+    """Closed inspections with this conclusion in the 365 days up to ``as_of`` (today when None)."""
+    day = as_of or timezone.localdate()
+    qs = Inspection.objects.filter(
+        state=InspectionState.CLOSED,
+        conclusion=conclusion,
+        inspected_on__gt=day - dt.timedelta(days=365),
+        inspected_on__lte=day,
+    )
     if business_ids is not None:
         qs = qs.filter(business_id__in=business_ids)
     return {r["business_id"]: float(r["n"]) for r in qs.values("business_id").annotate(n=Count("id"))}
 
 
-def indicator_nonconform_12m(business_ids: list[int] | None) -> dict[int, float]:
-    return _closed_since(Conclusion.NONCONFORM, business_ids)
+def indicator_nonconform_12m(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    return _closed_in_year(Conclusion.NONCONFORM, business_ids, as_of)
 
 
-def indicator_basically_12m(business_ids: list[int] | None) -> dict[int, float]:
-    return _closed_since(Conclusion.BASICALLY, business_ids)
+def indicator_basically_12m(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    return _closed_in_year(Conclusion.BASICALLY, business_ids, as_of)

@@ -130,7 +130,10 @@ def inspection_close(
     expected_version: int | None = None,
     inspector_signature: str = "",
     representative_signature: str = "",
+    regrade: bool = True,
 ) -> Inspection:
+    """Close an inspection: conclusion and score, a hazard per failed item, and (unless ``regrade`` is
+    False, for a caller that grades many businesses afterwards) the business regraded on commit."""
     current = _locked(inspection, expected_version)
     results = list(current.results.select_related("item"))
     pending = [r for r in results if r.outcome == Outcome.PENDING]
@@ -175,8 +178,9 @@ def inspection_close(
         changes=diff(before, snapshot(current)),
         note=f"closed: {current.conclusion}",
     )
-    from shian.supervision.services import grades_recompute
+    if regrade:
+        from shian.supervision.services import grades_recompute
 
-    business_id = current.business_id
-    transaction.on_commit(lambda: grades_recompute(business_ids=[business_id], trigger="inspection closed"))
+        business_id = current.business_id
+        transaction.on_commit(lambda: grades_recompute(business_ids=[business_id], trigger="inspection closed"))
     return current

@@ -1,5 +1,6 @@
-"""Demo step: 包保 assignments for the demo officials (city, Haishu and Jiangbei districts, one street)
-with visits over the last year; a few assignments fall behind on purpose."""
+"""Demo step: 包保 assignments for the demo officials (city, Haishu and Jiangbei districts, one street),
+made through the service, with up to three years of visits written in bulk as seeded history; a few
+assignments fall behind on purpose."""
 
 import datetime as dt
 
@@ -10,7 +11,7 @@ from shian.core.models import User
 from shian.registry.models import Business
 
 from . import services
-from .models import Level
+from .models import Level, Visit
 
 
 def generate(ctx: DemoContext) -> None:
@@ -22,6 +23,7 @@ def generate(ctx: DemoContext) -> None:
         ("jiangbei", Level.DISTRICT, 60),
         ("street", Level.STREET, 40),
     ]
+    visits = []
     for username, level, count in plan:
         official = User.objects.filter(username=username).first()
         if official is None or official.region is None:
@@ -37,7 +39,7 @@ def generate(ctx: DemoContext) -> None:
                 official=official,
                 business=Business.objects.get(pk=pk),
                 level=level,
-                starts_on=today - dt.timedelta(days=rng.randrange(200, 400)),
+                starts_on=today - dt.timedelta(days=rng.randrange(200, 3 * 365)),
                 commitment_signed=True,
             )
             day = assignment.starts_on
@@ -47,9 +49,13 @@ def generate(ctx: DemoContext) -> None:
                 day += dt.timedelta(days=rng.randrange(gap // 2, gap + 10))
                 if day > today or (lazy and day > today - dt.timedelta(days=gap * 2)):
                     break
-                services.visit_record(
-                    actor=official,
-                    assignment=assignment,
-                    visited_on=day,
-                    findings=rng.choice(["", "", "现场检查未见明显问题", "督促落实日管控记录"]),
+                visits.append(
+                    Visit(
+                        assignment=assignment,
+                        visited_on=day,
+                        findings=rng.choice(["", "", "现场检查未见明显问题", "督促落实日管控记录"]),
+                        recorded_at=timezone.make_aware(dt.datetime.combine(day, dt.time(17, 30))),
+                    )
                 )
+    Visit.objects.bulk_create(visits, batch_size=2000)
+    ctx.progress("包保 visits", len(visits), len(visits))

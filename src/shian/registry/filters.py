@@ -72,10 +72,13 @@ class BusinessFilter(Schema):
         return {k: str(v) for k, v in self.model_dump(exclude_none=True).items() if k != "sort"}
 
 
-def licence_state_q(state: str, today: dt.date | None = None) -> Q:
+def licence_state_q(state: str, today: dt.date | None = None, *, issued_by: dt.date | None = None) -> Q:
+    """Licence state on ``today``; ``issued_by`` (for a past date) ignores licences issued after it."""
     today = today or timezone.localdate()
     soon = today + dt.timedelta(days=EXPIRY_WARNING_DAYS)
     mine = Licence.objects.filter(business=OuterRef("pk"))
+    if issued_by is not None:
+        mine = mine.filter(issued_on__lte=issued_by)
     any_licence = Exists(mine)
     beyond = Exists(mine.filter(Q(valid_until__gt=soon) | Q(kind=LicenceKind.FILING)))
     current = Exists(mine.filter(Q(valid_until__gte=today) | Q(kind=LicenceKind.FILING)))

@@ -156,16 +156,17 @@ def _ids_filter(qs, business_ids: list[int] | None, field: str = "pk"):
     return qs if business_ids is None else qs.filter(**{f"{field}__in": business_ids})
 
 
-def indicator_licence_expired(business_ids: list[int] | None) -> dict[int, float]:
-    qs = _ids_filter(Business.objects.filter(licence_state_q("expired")), business_ids)
+def indicator_licence_expired(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    qs = _ids_filter(Business.objects.filter(licence_state_q("expired", as_of, issued_by=as_of)), business_ids)
     return dict.fromkeys(qs.values_list("pk", flat=True), 1.0)
 
 
-def indicator_licence_missing(business_ids: list[int] | None) -> dict[int, float]:
-    qs = _ids_filter(Business.objects.filter(licence_state_q("missing")), business_ids)
+def indicator_licence_missing(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    qs = _ids_filter(Business.objects.filter(licence_state_q("missing", as_of, issued_by=as_of)), business_ids)
     return dict.fromkeys(qs.values_list("pk", flat=True), 1.0)
 
 
-def indicator_staffing_incomplete(business_ids: list[int] | None) -> dict[int, float]:
+def indicator_staffing_incomplete(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
+    """Staffing has no history of its own: the current state answers for any date."""
     qs = _ids_filter(Business.objects.filter(staffing_complete=False), business_ids)
     return dict.fromkeys(qs.values_list("pk", flat=True), 1.0)

@@ -1,5 +1,6 @@
 """Demo step: 30 days of daily checks, 8 weekly reviews and 3 monthly reports for a sample of
-businesses, some diligent and some not."""
+businesses, some diligent and some not; the first 20 of the sample keep three years of them (seeded
+history, bulk-written: rows for every business for three years would be millions)."""
 
 import datetime as dt
 
@@ -11,6 +12,8 @@ from shian.registry.models import Business
 from . import services
 from .models import Kind, SelfCheck
 
+LONG_HISTORY = 20
+
 
 def generate(ctx: DemoContext) -> None:
     rng = ctx.rng
@@ -18,11 +21,12 @@ def generate(ctx: DemoContext) -> None:
     ids = list(Business.objects.filter(status="operating").order_by("pk").values_list("pk", flat=True))
     sample = rng.sample(ids, min(len(ids), max(10, ctx.businesses // 20)))
     rows = []
-    for pk in sample:
+    for n, pk in enumerate(sample):
+        days, weeks, months = (3 * 365, 3 * 52, 36) if n < LONG_HISTORY else (30, 8, 3)
         business = Business.objects.get(pk=pk)
         items = services.daily_items(business)
         diligence = rng.choice([0.98, 0.9, 0.7, 0.3])
-        for i in range(1, 31):
+        for i in range(1, days + 1):
             if rng.random() < diligence:
                 failed = {it.pk for it in items if rng.random() < 0.03}
                 rows.append(
@@ -34,7 +38,7 @@ def generate(ctx: DemoContext) -> None:
                         problems=len(failed),
                     )
                 )
-        for w in range(1, 9):
+        for w in range(1, weeks + 1):
             if rng.random() < diligence:
                 rows.append(
                     SelfCheck(
@@ -45,7 +49,7 @@ def generate(ctx: DemoContext) -> None:
                     )
                 )
         first = today.replace(day=1)
-        for _m in range(3):
+        for _m in range(months):
             first = (first - dt.timedelta(days=1)).replace(day=1)
             if rng.random() < diligence:
                 rows.append(

@@ -95,8 +95,12 @@ def business_grade(request, business_id: int):
     }
 
 
-@router.post("/grades/recompute", response=RecomputeOut, summary="Regrade every business now (city administrators)")
-def recompute(request):
+@router.post(
+    "/grades/recompute",
+    response=RecomputeOut,
+    summary="Regrade every business now, or as of a past day to extend grade history (city administrators)",
+)
+def recompute(request, as_of: dt.date | None = None):
     if not role_may(request.user, CHANGE, RiskRuleSet):
         raise PermissionDenied("only city administrators may recompute grades")
-    return services.grades_recompute(trigger="api", actor=request.user)
+    return services.grades_recompute(trigger="api", actor=request.user, as_of=as_of)

@@ -47,4 +47,4 @@ class SupervisionConfig(AppConfig):
             data=supervision_kpis.data,
             order=15,
         )
-        demo.register("supervision.grades", supervision_demo.generate, order=50)
+        demo.register("supervision.grades", supervision_demo.generate, order=60)  # after the grade history

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -91,7 +92,19 @@ def rule_set_activate(request, pk: int):
 def recompute(request):
     if not _may_edit_rules(request.user):
         raise PermissionDenied
-    counts = services.grades_recompute(trigger="manual", actor=request.user)
+    raw = request.POST.get("as_of", "").strip()
+    try:
+        as_of = parse_date(raw) if raw else None
+    except ValueError:  # well formed but impossible, e.g. month 13
+        as_of = None
+    if raw and as_of is None:
+        messages.error(request, _("“%(v)s” is not a date (YYYY-MM-DD).") % {"v": raw})
+        return redirect("supervision:grades")
+    try:
+        counts = services.grades_recompute(trigger="manual", actor=request.user, as_of=as_of)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("supervision:grades")
     messages.success(
         request, _("%(g)d businesses graded, %(c)d grades changed.") % {"g": counts["graded"], "c": counts["changed"]}
     )

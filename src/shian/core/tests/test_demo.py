@@ -73,3 +73,45 @@ def test_demo_skips_when_city_exists(db, capsys):
     call_command("demo", businesses=100, no_progress=True)
     assert Business.objects.count() == 400
     assert "already holds a city" in capsys.readouterr().out
+
+
+def test_demo_has_three_years_of_history(db):
+    """Grades, plans, inspections, hazards, 包保 visits and self-checks reach back three years."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shian.hazards.models import Evidence, Hazard
+    from shian.inspections.models import Inspection, InspectionPlan
+    from shian.oversight.models import Visit
+    from shian.selfchecks.models import SelfCheck
+    from shian.supervision.models import BusinessGrade, GradeChange
+
+    call_command("demo", businesses=1500, no_progress=True)
+    today = timezone.localdate()
+    two_years_ago = today - dt.timedelta(days=2 * 365)
+    assert Inspection.objects.filter(inspected_on__lt=two_years_ago).exists()
+    assert Visit.objects.filter(visited_on__lt=two_years_ago).exists()
+    assert SelfCheck.objects.filter(kind="daily", period_start__lt=two_years_ago).exists()
+    assert SelfCheck.objects.filter(kind="monthly", period_start__lt=two_years_ago).exists()
+    years = set(InspectionPlan.objects.values_list("year", flat=True))
+    assert years == {today.year - 2, today.year - 1, today.year}
+    snapshots = {timezone.localtime(at).date() for at in GradeChange.objects.values_list("at", flat=True)}
+    assert {
+        dt.date(today.year - 3, 12, 31),
+        dt.date(today.year - 2, 12, 31),
+        dt.date(today.year - 1, 12, 31),
+    } <= snapshots
+    assert BusinessGrade.objects.count() == Business.objects.count()  # graded now as well
+
+    old = Hazard.objects.filter(found_on__lt=two_years_ago)
+    assert old.exists() and not old.exclude(state="closed").exists()  # long since closed
+    assert old.filter(escalated_on__isnull=False).exists()  # some became cases when overdue
+    hazard = old.filter(escalated_on__isnull=True).first()
+    events = list(hazard.events.order_by("at", "id"))
+    assert [e.to_state for e in events][-2:] == ["verified", "closed"]
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert timezone.localtime(events[-1].at).date() == hazard.closed_on
+    assert Evidence.objects.filter(hazard=hazard).exists()
+    recent = Hazard.objects.filter(source="inspection", found_on__gte=today - dt.timedelta(days=10))
+    assert not recent.filter(state="closed").exists()
