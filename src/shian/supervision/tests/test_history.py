@@ -103,9 +103,9 @@ def test_history_is_built_forward_with_dated_changes(shop):
     grade = BusinessGrade.objects.get(business=shop)
     assert timezone.localtime(grade.computed_at).date() == ago(300)
     assert services.grades_recompute() == {"graded": 2, "changed": 1}  # only the late business is new
-    with pytest.raises(ValidationError, match="extended forward"):
+    with pytest.raises(ValidationError, match="向后续补|extended forward"):
         services.grades_recompute(as_of=ago(100))  # grades exist for today
-    with pytest.raises(ValidationError, match="past days"):
+    with pytest.raises(ValidationError, match="过去的日期|past days"):
         services.grades_recompute(as_of=timezone.localdate())
 
 
@@ -122,7 +122,7 @@ def test_history_from_ui_api_and_cli(users, web, api, shop):
     out = io.StringIO()
     call_command("recompute_grades", "--as-of", str(ago(500)), stdout=out)
     assert out.getvalue().startswith("1 graded, 1 changed")
-    with pytest.raises(CommandError, match="extended forward"):
+    with pytest.raises(CommandError, match="向后续补|extended forward"):
         call_command("recompute_grades", "--as-of", str(ago(700)), stdout=out)
     history = api(users["admin"]).get(f"/api/businesses/{shop.pk}/grade").json()["history"]
     assert [h["new_grade"] for h in history] == ["B", "A", "B"]  # newest first
