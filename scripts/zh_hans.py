@@ -766,3 +766,10 @@ ZH.update(
         "“%(v)s” is not a date (YYYY-MM-DD).": "“%(v)s”不是有效日期（YYYY-MM-DD）。",
     }
 )
+
+ZH.update(
+    {
+        "No connection: your entries and photos are kept on this device and will be sent when the connection is back.": "无网络连接：已填内容和照片保存在本设备上，网络恢复后自动提交。",
+        "Photo kept on this device from your draft": "照片已从草稿中恢复（保存在本设备上）",
+    }
+)

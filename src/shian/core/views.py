@@ -1,6 +1,9 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +31,17 @@ def login_view(request):
         context.update(username=username, error=error)
         return TemplateResponse(request, "registration/login.html", context, status=401)
     return TemplateResponse(request, "registration/login.html", context)
+
+
+_SERVICE_WORKER = Path(__file__).parent / "static" / "shian" / "sw.js"
+
+
+def service_worker(request):
+    """The service worker, served from the site root so that it may keep /inspections/ pages
+    (a worker's scope is the folder it is served from). Revalidated on every load."""
+    response = HttpResponse(_SERVICE_WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_POST
