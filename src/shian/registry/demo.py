@@ -209,10 +209,15 @@ def generate_businesses(ctx: DemoContext) -> None:
                 )
             )
             extras.append((btype, scale, diners, district.code, seq))
-        Business.objects.bulk_create(businesses, batch_size=1000)
         licences, staff = [], []
         for business, (btype, scale, diners, division, seq) in zip(businesses, extras, strict=True):
-            licences.extend(_licences(rng, business, btype, division, seq, today))
+            own = _licences(rng, business, btype, division, seq, today)
+            if own:  # on the register since its first licence (grade history reads the register by date)
+                first = min(licence.issued_on for licence in own)
+                business.created_at = business.updated_at = timezone.make_aware(
+                    dt.datetime.combine(first, dt.time(9, 0))
+                )
+            licences.extend(own)
             present = set()
             for role in rules.required(btype, scale, diners):
                 if rng.random() < (0.86 if role == StaffRole.DIRECTOR else 0.95):  # a few gaps, on purpose
@@ -220,7 +225,7 @@ def generate_businesses(ctx: DemoContext) -> None:
                     present.add(role)
             complete, missing = rules.evaluate(btype, scale, diners, present)
             business.staffing_complete, business.staffing_missing = complete, missing
-        Business.objects.bulk_update(businesses, ["staffing_complete", "staffing_missing"], batch_size=1000)
+        Business.objects.bulk_create(businesses, batch_size=1000)  # licences and staff take their ids now
         Licence.objects.bulk_create(licences, batch_size=2000)
         Staff.objects.bulk_create(staff, batch_size=2000)
         audit_many(

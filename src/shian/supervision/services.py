@@ -59,10 +59,14 @@ def grades_recompute(
                 }
             )
     ids = business_ids if business_ids is not None and at is None else list(businesses.values_list("pk", flat=True))
+    # Grading everyone: each indicator answers once for all businesses, and chunks are read by pk range
+    # (thousands-long IN lists cost more to build and run than the rows they fetch).
+    everyone = business_ids is None
+    values = indicators.values(book.indicator_keys, None, as_of) if everyone else None
     counts = {"graded": 0, "changed": 0}
     for start in range(0, len(ids), CHUNK):
         with transaction.atomic():
-            graded, changed = _grade_chunk(book, ids[start : start + CHUNK], trigger, as_of, at)
+            graded, changed = _grade_chunk(book, ids[start : start + CHUNK], trigger, as_of, at, values)
         counts["graded"] += graded
         counts["changed"] += changed
     if actor is not None:
@@ -81,33 +85,53 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 
 def _grade_chunk(
-    book: RuleBook, ids: list[int], trigger: str, as_of: dt.date | None, at: dt.datetime | None
+    book: RuleBook,
+    ids: list[int],
+    trigger: str,
+    as_of: dt.date | None,
+    at: dt.datetime | None,
+    values: dict[str, dict[int, float]] | None,
 ) -> tuple[int, int]:
-    values = indicators.values(book.indicator_keys, ids, as_of)
-    current = {g.business_id: g for g in BusinessGrade.objects.filter(business_id__in=ids)}
+    if values is None:  # some businesses: ask the indicators about these only
+        values = indicators.values(book.indicator_keys, ids, as_of)
+        grades = BusinessGrade.objects.filter(business_id__in=ids)
+        rows = Business.objects.filter(pk__in=ids)
+    else:  # everyone, in pk order: a range, then only the ids asked for (as_of leaves out later ones)
+        grades = BusinessGrade.objects.filter(business_id__gte=ids[0], business_id__lte=ids[-1])
+        rows = Business.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
+    wanted = set(ids)
+    current = {  # read as plain rows: model instances for every grade would cost more than the grading
+        row[0]: row[1:]
+        for row in grades.values_list("business_id", "pk", "rule_set_id", "grade", "score", "reasons")
+        if row[0] in wanted
+    }
     now = at or timezone.now()
+    rule_set = book.rule_set
     new_rows, updated_rows, changes = [], [], []
-    for pk, btype, scale in Business.objects.filter(pk__in=ids).values_list("pk", "type", "scale"):
+    for pk, btype, scale in rows.values_list("pk", "type", "scale"):
+        if pk not in wanted:
+            continue
         result = book.grade(btype, scale, {k: v.get(pk, 0) for k, v in values.items()})
         row = current.get(pk)
-        if row is None:
-            new_rows.append(
-                BusinessGrade(
-                    business_id=pk,
-                    rule_set=book.rule_set,
-                    grade=result.grade,
-                    score=result.score,
-                    static_points=result.static_points,
-                    dynamic_points=result.dynamic_points,
-                    reasons=result.reasons,
-                    computed_at=now,
-                )
+        if row is None or (row[1], row[2], row[3], row[4]) != (rule_set.pk, result.grade, result.score, result.reasons):
+            grade = BusinessGrade(
+                pk=None if row is None else row[0],
+                business_id=pk,
+                rule_set=rule_set,
+                grade=result.grade,
+                score=result.score,
+                static_points=result.static_points,
+                dynamic_points=result.dynamic_points,
+                reasons=result.reasons,
+                computed_at=now,
             )
+            (new_rows if row is None else updated_rows).append(grade)
+        if row is None or row[2] != result.grade or row[1] != rule_set.pk:
             changes.append(
                 GradeChange(
                     business_id=pk,
-                    rule_set=book.rule_set,
-                    old_grade="",
+                    rule_set=rule_set,
+                    old_grade="" if row is None else row[2],
                     new_grade=result.grade,
                     score=result.score,
                     reasons=result.reasons,
@@ -115,34 +139,6 @@ def _grade_chunk(
                     at=now,
                 )
             )
-            continue
-        if row.grade != result.grade or row.rule_set_id != book.rule_set.pk:
-            changes.append(
-                GradeChange(
-                    business_id=pk,
-                    rule_set=book.rule_set,
-                    old_grade=row.grade,
-                    new_grade=result.grade,
-                    score=result.score,
-                    reasons=result.reasons,
-                    trigger=trigger,
-                    at=now,
-                )
-            )
-        if (row.grade, row.score, row.reasons, row.rule_set_id) != (
-            result.grade,
-            result.score,
-            result.reasons,
-            book.rule_set.pk,
-        ):
-            row.rule_set, row.grade, row.score = book.rule_set, result.grade, result.score
-            row.static_points, row.dynamic_points, row.reasons, row.computed_at = (
-                result.static_points,
-                result.dynamic_points,
-                result.reasons,
-                now,
-            )
-            updated_rows.append(row)
     BusinessGrade.objects.bulk_create(new_rows, batch_size=1000)
     BusinessGrade.objects.bulk_update(
         updated_rows,

@@ -39,7 +39,10 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 for step in demo.steps():
+                    step_started = time.monotonic()
                     step.run(ctx)
+                    if options["verbosity"] >= 2:  # where generation time goes, step by step
+                        self.stdout.write(f"  {step.key}: {time.monotonic() - step_started:.1f} s")
         except Exception as exc:
             raise CommandError(f"demo generation failed in a step: {exc}") from exc
         if connection.vendor == "postgresql" or connection.vendor == "sqlite":
