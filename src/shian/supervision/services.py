@@ -139,12 +139,11 @@ def _grade_chunk(
                     at=now,
                 )
             )
-    BusinessGrade.objects.bulk_create(new_rows, batch_size=1000)
-    BusinessGrade.objects.bulk_update(
-        updated_rows,
-        ["rule_set", "grade", "score", "static_points", "dynamic_points", "reasons", "computed_at"],
-        batch_size=1000,
-    )
+    if updated_rows:  # a changed grade replaces its row: far cheaper than a CASE-per-field bulk update
+        BusinessGrade.objects.filter(pk__in=[g.pk for g in updated_rows]).delete()
+        for grade in updated_rows:
+            grade.pk = None
+    BusinessGrade.objects.bulk_create(new_rows + updated_rows, batch_size=1000)
     GradeChange.objects.bulk_create(changes, batch_size=1000)
     return len(ids), len(changes)
 
