@@ -773,3 +773,12 @@ ZH.update(
         "Photo kept on this device from your draft": "照片已从草稿中恢复（保存在本设备上）",
     }
 )
+
+ZH.update(
+    {
+        "Grades at each year end": "历年年末分级",
+        "How many businesses held each grade at the end of the day, from the grade history (every change is kept with its date). Businesses not yet graded on a day are not counted.": "各等级在当日结束时的主体数量，依据分级历史（每次变化均保留日期）计算；当日尚未分级的主体不计入。",
+        "As of": "截至",
+        "Graded": "已分级",
+    }
+)

@@ -4,7 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from shian.core.api import AUTH
@@ -51,6 +52,12 @@ class DistributionOut(Schema):
     inspections_max: int
 
 
+class DistributionOnDayOut(Schema):
+    day: dt.date
+    totals: dict[str, int]
+    graded: int
+
+
 class RecomputeOut(Schema):
     graded: int
     changed: int
@@ -79,6 +86,25 @@ def grade_distribution(request):
         "inspections_min": d["inspections_min"],
         "inspections_max": d["inspections_max"],
     }
+
+
+@router.get(
+    "/grades/distribution/history",
+    response=list[DistributionOnDayOut],
+    summary="Grades held at the end of each of the last year ends (and today), from the grade history",
+)
+def grade_distribution_history(request, years: int = Query(3, ge=1, le=20)):
+    _require_view(request)
+    days = [*selectors.year_end_days(years), timezone.localdate()]
+    d = selectors.grade_distribution_on(request.user, days)
+    return [
+        {
+            "day": r["day"],
+            "totals": dict(zip([b.grade for b in d["bands"]], r["counts"], strict=True)),
+            "graded": r["graded"],
+        }
+        for r in d["rows"]
+    ]
 
 
 @router.get("/businesses/{business_id}/grade", response=BusinessGradeOut)

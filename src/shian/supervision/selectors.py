@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.db.models import Count, F, QuerySet
+from django.utils import timezone
 
 from shian.core.models import Region, User
 from shian.core.scoping import VIEW
@@ -64,3 +66,52 @@ def grade_distribution(user: User) -> dict:
 
 def grade_history(business_id: int) -> QuerySet[GradeChange]:
     return GradeChange.objects.filter(business_id=business_id).select_related("rule_set")
+
+
+def year_end_days(years: int = 3, today: dt.date | None = None) -> list[dt.date]:
+    """The last ``years`` 31 Decembers before today, oldest first."""
+    today = today or timezone.localdate()
+    return [dt.date(today.year - n, 12, 31) for n in range(years, 0, -1)]
+
+
+def grade_distribution_on(user: User, days: list[dt.date]) -> dict:
+    """How many businesses in the user's scope held each grade (active rule set) at the end of each
+    day, read from the grade history: what a bureau reports for each year end. One pass over the
+    history, in business and time order; businesses not yet graded on a day are not counted."""
+    rule_set = active_rule_set()
+    bands = list(GradeBand.objects.filter(rule_set=rule_set).order_by("min_score")) if rule_set else []
+    days = sorted(days)
+    ends = [timezone.make_aware(dt.datetime.combine(d, dt.time.max)) for d in days]
+    counts = [Counter() for _ in days]
+    if rule_set and days:
+        rows = (
+            GradeChange.objects.restrict(user, VIEW)
+            .filter(rule_set=rule_set, at__lte=ends[-1])
+            .order_by("business_id", "at", "id")
+            .values_list("business_id", "at", "new_grade")
+        )
+        current_business, grade_then, i = None, None, 0
+        for business_id, at, grade in rows.iterator(chunk_size=5000):
+            if business_id != current_business:
+                _tally(counts, ends, i, grade_then)  # the previous business's grade on the remaining days
+                current_business, grade_then, i = business_id, None, 0
+            while i < len(ends) and at > ends[i]:  # days before this change keep the grade before it
+                if grade_then:
+                    counts[i][grade_then] += 1
+                i += 1
+            grade_then = grade
+        _tally(counts, ends, i, grade_then)
+    return {
+        "rule_set": rule_set,
+        "bands": bands,
+        "rows": [
+            {"day": d, "counts": [c.get(b.grade, 0) for b in bands], "graded": sum(c.values())}
+            for d, c in zip(days, counts, strict=True)
+        ],
+    }
+
+
+def _tally(counts: list[Counter], ends: list, start: int, grade: str | None) -> None:
+    if grade:
+        for i in range(start, len(ends)):
+            counts[i][grade] += 1

@@ -19,7 +19,7 @@ from shian.registry import selectors as registry_selectors
 from shian.registry.models import Business
 from shian.registry.services import staffing_refresh
 from shian.registry.tests.factories import BusinessFactory, LicenceFactory, StaffFactory
-from shian.supervision import services
+from shian.supervision import selectors, services
 from shian.supervision.models import BusinessGrade, GradeChange
 
 
@@ -126,3 +126,30 @@ def test_history_from_ui_api_and_cli(users, web, api, shop):
         call_command("recompute_grades", "--as-of", str(ago(700)), stdout=out)
     history = api(users["admin"]).get(f"/api/businesses/{shop.pk}/grade").json()["history"]
     assert [h["new_grade"] for h in history] == ["B", "A", "B"]  # newest first
+
+
+def test_distribution_at_each_day_end_from_the_history(users, city, web, api, shop):
+    other = BusinessFactory(region=city["jiangbei_grid"])  # catering, no licence: B from its first day
+    Business.objects.filter(pk=other.pk).update(created_at=timezone.now() - dt.timedelta(days=1000))
+    for days in (900, 700, 500, 300):
+        services.grades_recompute(as_of=ago(days), trigger="history")
+    services.grades_recompute()
+    days = [ago(950), ago(800), ago(600), ago(450), ago(100)]
+    dist = selectors.grade_distribution_on(users["admin"], days)
+    grades = [b.grade for b in dist["bands"]]
+    table = [(r["day"], dict(zip(grades, r["counts"], strict=True)), r["graded"]) for r in dist["rows"]]
+    assert [(day, counts["A"], counts["B"], graded) for day, counts, graded in table] == [
+        (ago(950), 0, 0, 0),  # nobody graded yet
+        (ago(800), 0, 2, 2),  # shop B (no licence yet), other B
+        (ago(600), 1, 1, 2),  # shop licensed: A
+        (ago(450), 0, 2, 2),  # shop's serious hazard overdue: B
+        (ago(100), 1, 1, 2),  # closed: A
+    ]
+    mine = selectors.grade_distribution_on(users["haishu"], days)  # scoped: the shop only
+    assert [r["graded"] for r in mine["rows"]] == [0, 1, 1, 1, 1]
+    page = web(users["haishu"]).get("/supervision/grades/years/")
+    assert page.status_code == 200 and len(page.context["dist"]["rows"]) == 4  # three year ends and today
+    body = api(users["admin"]).get("/api/grades/distribution/history?years=2").json()
+    assert len(body) == 3 and body[-1]["graded"] == 2 and body[-1]["totals"] == {"A": 1, "B": 1, "C": 0, "D": 0}
+    assert api(users["admin"]).get("/api/grades/distribution/history?years=0").status_code == 422
+    assert api(users["public"]).get("/api/grades/distribution/history").status_code == 403
