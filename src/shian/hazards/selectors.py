@@ -98,17 +98,16 @@ def _open_at(day: dt.date) -> Q:
     return Q(found_on__lte=day) & ~Q(closed_on__lte=day) & ~Q(escalated_on__lte=day)
 
 
+def _open(as_of: dt.date | None) -> Q:
+    return _open_at(as_of) if as_of is not None else Q(state__in=[*ACTIVE, HazardState.VERIFIED])
+
+
 def indicator_open(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
-    if as_of is not None:
-        return _count_by_business(Hazard.objects.filter(_open_at(as_of)), business_ids)
-    return _count_by_business(Hazard.objects.filter(state__in=[*ACTIVE, HazardState.VERIFIED]), business_ids)
+    return _count_by_business(Hazard.objects.filter(_open(as_of)), business_ids)
 
 
 def indicator_open_serious(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:
-    if as_of is not None:
-        return _count_by_business(Hazard.objects.filter(_open_at(as_of), severity="serious"), business_ids)
-    qs = Hazard.objects.filter(state__in=[*ACTIVE, HazardState.VERIFIED], severity="serious")
-    return _count_by_business(qs, business_ids)
+    return _count_by_business(Hazard.objects.filter(_open(as_of), severity="serious"), business_ids)
 
 
 def indicator_overdue(business_ids: list[int] | None, as_of: dt.date | None = None) -> dict[int, float]:

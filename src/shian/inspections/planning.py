@@ -22,6 +22,19 @@ from .models import Inspection, InspectionPlan, InspectionState, PlannedVisit
 INSPECTOR_ROLES = (Role.INSPECTOR, Role.STREET_OFFICER)
 
 
+def _visit(plan, business_id: int, inspector, kind: str, year: int, month: int, day_index: int) -> PlannedVisit:
+    """A visit due within the month, on the month's ``day_index``-th working day (wrapping round)."""
+    return PlannedVisit(
+        plan=plan,
+        business_id=business_id,
+        inspector=inspector,
+        kind=kind,
+        window_start=dt.date(year, month, 1),
+        due_on=_month_end(year, month),
+        planned_on=_working_day(year, month, day_index),
+    )
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
 
@@ -96,17 +109,7 @@ def plan_generate(
         for month in _spread(count, index):
             inspector = pick(path)
             day_index = load[inspector.pk] if inspector else index  # each inspector's visits fill the working days
-            rows.append(
-                PlannedVisit(
-                    plan=plan,
-                    business_id=pk,
-                    inspector=inspector,
-                    kind=PlannedVisit.Kind.ROUTINE,
-                    window_start=dt.date(year, month, 1),
-                    due_on=_month_end(year, month),
-                    planned_on=_working_day(year, month, day_index),
-                )
-            )
+            rows.append(_visit(plan, pk, inspector, PlannedVisit.Kind.ROUTINE, year, month, day_index))
     random_count = min(len(businesses), round(len(rows) * random_share))
     for pk, path in rng.sample(businesses, random_count):
         month = rng.randrange(1, 13)
@@ -115,17 +118,7 @@ def plan_generate(
         )
         if inspector:
             load[inspector.pk] += 1
-        rows.append(
-            PlannedVisit(
-                plan=plan,
-                business_id=pk,
-                inspector=inspector,
-                kind=PlannedVisit.Kind.RANDOM,
-                window_start=dt.date(year, month, 1),
-                due_on=_month_end(year, month),
-                planned_on=_working_day(year, month, rng.randrange(31)),
-            )
-        )
+        rows.append(_visit(plan, pk, inspector, PlannedVisit.Kind.RANDOM, year, month, rng.randrange(31)))
     PlannedVisit.objects.bulk_create(rows, batch_size=2000)
     audit(
         actor=actor,

@@ -25,17 +25,16 @@ def generate(ctx: DemoContext) -> None:
     rows = []
     for n, pk in enumerate(sample):
         days, weeks, months = (3 * 365, 3 * 52, 36) if n < LONG_HISTORY else (30, 8, 3)
-        business = Business(pk=pk, type=types[pk])  # only its id and type are needed here
-        items = items_by_type.get(business.type)
-        if items is None:
-            items = items_by_type[business.type] = services.daily_items(business)
+        if types[pk] not in items_by_type:
+            items_by_type[types[pk]] = services.daily_items_for_type(types[pk])
+        items = items_by_type[types[pk]]
         diligence = rng.choice([0.98, 0.9, 0.7, 0.3])
         for i in range(1, days + 1):
             if rng.random() < diligence:
                 failed = {it.pk for it in items if rng.random() < 0.03}
                 rows.append(
                     SelfCheck(
-                        business=business,
+                        business_id=pk,
                         kind=Kind.DAILY,
                         period_start=today - dt.timedelta(days=i),
                         items=[{"id": it.pk, "text": it.text, "ok": it.pk not in failed} for it in items],
@@ -46,7 +45,7 @@ def generate(ctx: DemoContext) -> None:
             if rng.random() < diligence:
                 rows.append(
                     SelfCheck(
-                        business=business,
+                        business_id=pk,
                         kind=Kind.WEEKLY,
                         report="本周排查未发现重大问题",
                         period_start=services.period_start(Kind.WEEKLY, today) - dt.timedelta(weeks=w),
@@ -58,7 +57,7 @@ def generate(ctx: DemoContext) -> None:
             if rng.random() < diligence:
                 rows.append(
                     SelfCheck(
-                        business=business,
+                        business_id=pk,
                         kind=Kind.MONTHLY,
                         period_start=first,
                         report="听取食品安全总监汇报，部署下月重点工作",

@@ -30,7 +30,12 @@ def period_start(kind: str, day: dt.date) -> dt.date:
 
 
 def daily_items(business: Business) -> list[DailyItem]:
-    return [i for i in DailyItem.objects.filter(active=True) if i.business_type in ("", business.type)]
+    return daily_items_for_type(business.type)
+
+
+def daily_items_for_type(business_type: str) -> list[DailyItem]:
+    """The active daily checklist for a business type: the common items and the type's own."""
+    return [i for i in DailyItem.objects.filter(active=True) if i.business_type in ("", business_type)]
 
 
 @transaction.atomic

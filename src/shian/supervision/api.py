@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -95,7 +94,7 @@ def grade_distribution(request):
 )
 def grade_distribution_history(request, years: int = Query(3, ge=1, le=20)):
     _require_view(request)
-    days = [*selectors.year_end_days(years), timezone.localdate()]
+    days = selectors.year_end_days(years)
     d = selectors.grade_distribution_on(request.user, days)
     return [
         {

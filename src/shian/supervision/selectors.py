@@ -68,10 +68,10 @@ def grade_history(business_id: int) -> QuerySet[GradeChange]:
     return GradeChange.objects.filter(business_id=business_id).select_related("rule_set")
 
 
-def year_end_days(years: int = 3, today: dt.date | None = None) -> list[dt.date]:
-    """The last ``years`` 31 Decembers before today, oldest first."""
-    today = today or timezone.localdate()
-    return [dt.date(today.year - n, 12, 31) for n in range(years, 0, -1)]
+def year_end_days(years: int = 3) -> list[dt.date]:
+    """The last ``years`` 31 Decembers before today, oldest first, then today."""
+    today = timezone.localdate()
+    return [*(dt.date(today.year - n, 12, 31) for n in range(years, 0, -1)), today]
 
 
 def grade_distribution_on(user: User, days: list[dt.date]) -> dict:

@@ -10,7 +10,6 @@ from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -80,7 +79,7 @@ def grade_years(request):
     """The grade distribution at each of the last three year ends (and today), from the grade history."""
     if not role_may(request.user, VIEW, BusinessGrade):
         raise PermissionDenied
-    days = [*selectors.year_end_days(3), timezone.localdate()]
+    days = selectors.year_end_days(3)
     return render(
         request, "supervision/grade_years.html", {"dist": selectors.grade_distribution_on(request.user, days)}
     )
