@@ -100,7 +100,8 @@ def _grade_chunk(
         grades = BusinessGrade.objects.filter(business_id__gte=ids[0], business_id__lte=ids[-1])
         rows = Business.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
     wanted = set(ids)
-    current = {  # read as plain rows: model instances for every grade would cost more than the grading
+    current = {  # business id → (grade row id, rule set id, grade, score, reasons), read as plain rows:
+        # model instances for every grade would cost more than the grading
         row[0]: row[1:]
         for row in grades.values_list("business_id", "pk", "rule_set_id", "grade", "score", "reasons")
         if row[0] in wanted
@@ -112,10 +113,15 @@ def _grade_chunk(
         if pk not in wanted:
             continue
         result = book.grade(btype, scale, {k: v.get(pk, 0) for k, v in values.items()})
-        row = current.get(pk)
-        if row is None or (row[1], row[2], row[3], row[4]) != (rule_set.pk, result.grade, result.score, result.reasons):
+        row_id, old_rule_set, old_grade, old_score, old_reasons = current.get(pk, (None, None, None, None, None))
+        if (old_rule_set, old_grade, old_score, old_reasons) != (
+            rule_set.pk,
+            result.grade,
+            result.score,
+            result.reasons,
+        ):
             grade = BusinessGrade(
-                pk=None if row is None else row[0],
+                pk=row_id,
                 business_id=pk,
                 rule_set=rule_set,
                 grade=result.grade,
@@ -125,13 +131,13 @@ def _grade_chunk(
                 reasons=result.reasons,
                 computed_at=now,
             )
-            (new_rows if row is None else updated_rows).append(grade)
-        if row is None or row[2] != result.grade or row[1] != rule_set.pk:
+            (new_rows if row_id is None else updated_rows).append(grade)
+        if (old_rule_set, old_grade) != (rule_set.pk, result.grade):
             changes.append(
                 GradeChange(
                     business_id=pk,
                     rule_set=rule_set,
-                    old_grade="" if row is None else row[2],
+                    old_grade=old_grade or "",
                     new_grade=result.grade,
                     score=result.score,
                     reasons=result.reasons,
