@@ -15,6 +15,7 @@ from shian.core.models import Region
 
 from .choices import BusinessStatus, BusinessType, LicenceKind
 from .models import Business, Licence
+from .search import search_businesses
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -92,7 +93,7 @@ def licence_state_q(state: str, today: dt.date | None = None, *, issued_by: dt.d
 
 def apply_business_filter(qs: QuerySet[Business], f: BusinessFilter) -> QuerySet[Business]:
     if f.q:
-        qs = qs.filter(Q(name__icontains=f.q) | Q(uscc__icontains=f.q.upper()) | Q(address__icontains=f.q))
+        qs = search_businesses(qs, f.q)  # LIKE semantics, answered from the bigram index (search.py)
     if f.type:
         qs = qs.filter(type=f.type)
     if f.status:
