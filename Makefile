@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SIZE   ?= small
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install serve lint bench bench-small openapi messages clean
+.PHONY: demo test install serve serve-production worker lint bench bench-small loadtest openapi messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/shian demo --size $(SIZE)
 
+## make serve: the development server (runserver) with the background worker beside it
 serve: $(STAMP)
 	$(BIN)/shian serve
+
+## make serve-production: gunicorn + WhiteNoise, DEBUG off, worker beside it (loopback unless SHIAN_PROFILE=production)
+serve-production: $(STAMP)
+	$(BIN)/shian serve --production
+
+## make worker: the background task worker in the foreground
+worker: $(STAMP)
+	$(BIN)/shian worker
 
 ## make test: lint + the whole suite (SQLite unless SHIAN_DATABASE_URL says otherwise)
 test: $(STAMP)
@@ -37,6 +46,10 @@ bench: $(STAMP)
 
 bench-small: $(STAMP)
 	$(BIN)/python benchmarks/run.py --size small
+
+## make loadtest: production vs development server on loopback, 1/8/32 users (LOAD_SIZE=small for a quick one)
+loadtest: $(STAMP)
+	$(BIN)/python benchmarks/load.py --size $${LOAD_SIZE:-city}
 
 ## regenerate the committed OpenAPI schema after a deliberate API change
 openapi: $(STAMP)

@@ -3,9 +3,8 @@
 import pytest
 from django.test import Client
 
-from shian.core.choices import RegionLevel, Role
-from shian.core.models import Region
-from shian.core.tests.factories import PASSWORD, UserFactory
+from shian.core.choices import Role
+from shian.core.tests.factories import PASSWORD, UserFactory, make_city
 
 
 @pytest.fixture(autouse=True)
@@ -14,20 +13,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Background jobs run at once, in the test's own transaction (core.jobs); tests of the queue itself
+    (core/tests/test_jobs*.py) switch to the database backend and run a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def city(db):
-    ningbo = Region.objects.create(code="330200", name="宁波市", level=RegionLevel.CITY)
-    tree = {"city": ningbo}
-    for key, code, name in (("haishu", "330203", "海曙区"), ("jiangbei", "330205", "江北区")):
-        district = Region.objects.create(code=code, name=name, level=RegionLevel.DISTRICT, parent=ningbo)
-        street = Region.objects.create(
-            code=f"{code}001", name=f"{name}一街道", level=RegionLevel.STREET, parent=district
-        )
-        grid = Region.objects.create(code=f"{code}001001", name=f"{name}一网格", level=RegionLevel.GRID, parent=street)
-        tree[key] = district
-        tree[f"{key}_street"] = street
-        tree[f"{key}_grid"] = grid
-    return tree
+    return make_city()
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """One benchmark run against one database (SHIAN_DATABASE_URL decides which). Prints JSON.
 
 Measures: demo generation time, the business list page with a filter and a search term (p50/p95),
-and an XLSX import of new businesses (then the same file again, which must change nothing)."""
+the list page with a two-character search term, from the bigram index and by the old LIKE scan
+(bench_search.py), and an XLSX import of new businesses (then the same file again, which must change
+nothing)."""
 
 import argparse
 import io
@@ -115,7 +117,7 @@ def bench_inspection_page(repeats: int) -> dict:
     return {"items": 60, "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 0.95), 1)}
 
 
-def make_import_file(rows: int) -> bytes:
+def make_import_file(rows: int, offset: int = 0) -> bytes:
     from openpyxl import Workbook
 
     from shian.core.models import Region
@@ -126,7 +128,7 @@ def make_import_file(rows: int) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("businesses")
     ws.append([c.label for c in COLUMNS])
-    for i in range(rows):
+    for i in range(offset, offset + rows):
         code = grids[i % len(grids)]
         values = {
             "uscc": uscc_for(10_000_000 + i, code[:6]),
@@ -175,7 +177,37 @@ def bench_import(rows: int) -> dict:
         "first_s": round(first_s, 1),
         "reimport_s": round(second_s, 1),
         "created": first.run.created,
+        **bench_background_import(rows),
     }
+
+
+def bench_background_import(rows: int) -> dict:
+    """A file of new businesses uploaded on the import page: the request returns at once (the job is queued),
+    then a database worker imports it. Time to return, and time until the job has succeeded."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.test import Client
+
+    from shian.core.models import Job, User
+
+    data = make_import_file(rows, offset=rows)
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    started = time.perf_counter()
+    response = client.post("/registry/imports/", {"file": SimpleUploadedFile("bench-bg.xlsx", data)})
+    returned_s = time.perf_counter() - started
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/"), response
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    done_s = time.perf_counter() - started
+    job = Job.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
+    assert job.state == "succeeded" and job.result["created"] == rows, (job.state, job.error, job.result)
+    print(
+        f"background import of {rows:,} rows ({settings.TASKS['default']['BACKEND']}): "
+        f"returned in {returned_s:.2f} s, completed in {done_s:.1f} s",
+        file=sys.stderr,
+    )
+    return {"background_return_s": round(returned_s, 2), "background_done_s": round(done_s, 1)}
 
 
 def main() -> None:
@@ -219,6 +251,9 @@ def main() -> None:
         plan = plan_generate(actor=None, region=Region.objects.get(parent__isnull=True), year=2027, seed=1)
         result["plan"] = {"visits": plan.visits.count(), "generate_s": round(time.perf_counter() - started, 1)}
         result["list"] = bench_list(args.repeats)
+        from bench_search import bench_search
+
+        result["search"] = bench_search(args.repeats * 2)
         result["inspection_page"] = bench_inspection_page(args.repeats)
         if args.import_rows:
             result["import"] = bench_import(args.import_rows)

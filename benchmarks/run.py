@@ -3,6 +3,8 @@
 --size full  : demo generation for small, city and province; list p50/p95 at city size and the 50k-row
                import, on SQLite and on PostgreSQL (when reachable).
 --size small : the CI size — 5k businesses, 2k-row import.
+Then the load test (benchmarks/load.py, production vs development server over HTTP on loopback): the city
+at 1/8/32 users at full size; at small size a quick run on the tiny city that only shows it works.
 Benchmarks are measurements, not tests: they print figures and fail only if something breaks."""
 
 import argparse
@@ -17,7 +19,7 @@ PG_URL = os.environ.get("SHIAN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:543
 TARGETS = {"city": 60_000, "small": 5_000, "province": 500_000}
 GOALS = (
     "goals: list p95 < 150 ms at city size; 50k-row import < 60 s; city demo generation < 120 s; "
-    "grade recompute < 30 s at city size"
+    "grade recompute < 30 s at city size; search p95 < 50 ms at city size"
 )
 
 
@@ -48,6 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "full"], default="full")
     parser.add_argument("--no-province", action="store_true", help="skip the 500k-business generation")
+    parser.add_argument("--no-load", action="store_true", help="skip the load test (benchmarks/load.py)")
     args = parser.parse_args()
     sqlite_url = f"sqlite:///{ROOT / 'var/bench/bench.sqlite3'}"
     databases = [("sqlite", sqlite_url)] + ([("postgresql", PG_URL)] if postgres_reachable() else [])
@@ -68,20 +71,50 @@ def main() -> None:
     print(
         f"{'database':<11}{'businesses':>11}{'generate s':>12}{'list p50 ms':>13}{'list p95 ms':>13}"
         f"{'import rows':>13}{'import s':>10}{'re-import s':>13}{'grades s':>10}{'insp p95 ms':>13}{'plan s':>8}"
+        f"{'search p95 ms (LIKE)':>22}"
     )
     for r in results:
         lst, imp, grades = r.get("list", {}), r.get("import", {}), r.get("grades", {})
         insp, plan = r.get("inspection_page", {}), r.get("plan", {})
+        search = r.get("search", {})  # the list page with a two-character term: bigram index (LIKE scan)
+        search_p95 = f"{search['index']['p95_ms']} ({search['like']['p95_ms']})" if search else "—"
         print(
             f"{r['database']:<11}{r['businesses']:>11,}{r['demo_generation_s']:>12}{lst.get('p50_ms', '—'):>13}"
             f"{lst.get('p95_ms', '—'):>13}{imp.get('rows', '—'):>13}{imp.get('first_s', '—'):>10}"
             f"{imp.get('reimport_s', '—'):>13}{grades.get('recompute_s', '—'):>10}{insp.get('p95_ms', '—'):>13}"
-            f"{plan.get('generate_s', '—'):>8}"
+            f"{plan.get('generate_s', '—'):>8}{search_p95:>22}"
         )
+    for r in results:
+        imp = r.get("import", {})
+        if "background_return_s" in imp:
+            print(
+                f"{r['database']}: background import of {imp['rows']:,} rows returned in "
+                f"{imp['background_return_s']} s, completed in {imp['background_done_s']} s (goal: < 1 s, < 60 s)"
+            )
     print(GOALS)
     out = ROOT / "benchmarks/results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
+    if not args.no_load:
+        load_test(args.size, postgres=len(databases) > 1)
+
+
+def load_test(size: str, postgres: bool) -> None:
+    """benchmarks/load.py: the production server against the development server on loopback.
+    Full: the city, 1/8/32 users, 15 s each, SQLite and PostgreSQL. Small: the tiny city, 1 and 8
+    users, 2 s each, SQLite only (a check that it runs, not a measurement)."""
+    load = [sys.executable, str(ROOT / "benchmarks/load.py")]
+    if size == "small":
+        runs = [("sqlite", {}, ["--size", "tiny", "--users", "1,8", "--seconds", "2", "--warmup", "1"])]
+    else:
+        pg_load = PG_URL.rsplit("/", 1)[0] + "/shian_bench_load"
+        runs = [("sqlite", {}, ["--size", "city"])]
+        runs += [("postgresql", {"SHIAN_DATABASE_URL": pg_load}, ["--size", "city"])] if postgres else []
+    for name, extra_env, extra_args in runs:
+        print(f"\n[{name}] load test: production vs development server ...", flush=True)
+        env = {k: v for k, v in os.environ.items() if k != "SHIAN_DATABASE_URL"} | extra_env
+        json_path = ROOT / f"benchmarks/results/load-{name}.json"
+        subprocess.run([*load, *extra_args, "--json", str(json_path)], env=env, check=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ SHIAN_PROFILE=development (default) or production. In production every required
 setting must be given, and ``manage.py check --deploy`` is clean.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, right after SecurityMiddleware
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shian.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,9 +80,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "shian.core.middleware.RequestContextMiddleware",
+    "shian.core.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "shian.urls"
+API_OBJECT = "shian.api.api"  # the one NinjaAPI (every app's router), for `shian export_openapi`
 WSGI_APPLICATION = "shian.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
@@ -106,9 +110,14 @@ TEMPLATES = [
 
 # --- database --------------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'shian.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+# Persistent connections (seconds; each gunicorn thread keeps its own), checked before reuse.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=int(env("CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "0"))
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids lock-upgrade deadlocks.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
@@ -118,9 +127,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background tasks (Django's tasks API through the django-tasks backport) -------------
+# Default: the database is the queue (`shian db_worker`). At scale: SHIAN_TASKS_BACKEND=
+# django_tasks_rq.RQBackend with SHIAN_REDIS_URL (install the `rq` extra; workers: `shian rqworker default`).
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 if env("REDIS_URL"):
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS.append("django_rq")  # its queues (RQ_QUEUES) and the `rqworker` command
+JOBS_HEARTBEAT_SECONDS = float(env("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_STALE_SECONDS = float(env("JOBS_STALE_SECONDS", "300"))  # a running job silent this long has lost its worker
+SCHEDULER_TIME_ZONE = env("SCHEDULER_TIME_ZONE", "Asia/Shanghai")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):
@@ -155,9 +171,22 @@ USE_TZ = True
 # --- static and uploaded files --------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves /static/ from STATIC_ROOT. Under the production profile and under `shian serve
+# --production` (which sets SHIAN_STATIC_MANIFEST=1 and runs collectstatic) the files are hashed and
+# pre-compressed (gzip), so they can be cached for ever; the dev server serves them from the apps.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+IMPORT_SYNC_MAX_ROWS = int(env("IMPORT_SYNC_MAX_ROWS", "2000"))  # larger files are imported by a background job
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -189,9 +218,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"shian": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "shian": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+        # server errors (500s) are logged with their traceback also when DEBUG is off
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # the SQLite data directory must exist before the first connection
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+# WhiteNoise looks for the collected static files at start-up; the folder exists before collectstatic
+with contextlib.suppress(OSError):  # a read-only deployment collects static files at build time
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from . import kpis, services
+from .policy import PUBLIC, SIGNED_IN, VIEW, operation
 from .selectors import regions_for_user
 
 
@@ -62,6 +63,7 @@ class TileOut(Schema):
 
 
 @router.post("/auth/token", response={200: TokenOut, 401: dict}, auth=None, summary="Issue an API token")
+@operation(PUBLIC, write=True)
 def token_issue(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (shown once; send it as
     ``Authorization: Bearer <token>``). The same lockout as the login page applies."""
@@ -73,6 +75,7 @@ def token_issue(request, payload: TokenIn):
 
 
 @router.get("/me", response=MeOut, auth=AUTH)
+@operation(SIGNED_IN)
 def me(request):
     u = request.user
     return {
@@ -86,6 +89,7 @@ def me(request):
 
 
 @router.get("/regions", response=list[RegionOut], auth=AUTH)
+@operation(VIEW, "core.region")
 def regions(request, level: int | None = None):
     qs = regions_for_user(request.user)
     if level is not None:
@@ -94,8 +98,62 @@ def regions(request, level: int | None = None):
 
 
 @router.get("/kpis", response=list[TileOut], auth=AUTH, summary="Dashboard KPI tiles for the caller's scope")
+@operation(SIGNED_IN)
 def kpi_tiles(request):
     tiles, _charts = kpis.collect(request.user)
     return [
         {"key": t.key, "label": str(t.label), "value": t.value, "unit": str(t.unit), "hint": str(t.hint)} for t in tiles
     ]
+
+
+# --- background jobs ----------------------------------------------------------------------------
+class JobOut(Schema):
+    id: int
+    kind: str
+    label: str
+    state: str
+    done: int
+    total: int
+    note: str
+    result: dict
+    error: str
+    url: str
+    result_url: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+def job_out(job) -> dict:
+    """A job as the API shows it (the 202 body of every operation that queues work, and GET /jobs/{id})."""
+    from . import jobs
+
+    job = jobs.refreshed(job)
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "label": job.label,
+        "state": job.state,
+        "done": job.done,
+        "total": job.total,
+        "note": job.note,
+        "result": job.result,
+        "error": job.error,
+        "url": f"/api/jobs/{job.pk}",
+        "result_url": job.result_url,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.get("/jobs/{job_id}", response=JobOut, auth=AUTH, summary="A background job: state, progress, result")
+@operation(VIEW, "core.job", obj="job_id")
+def job_get(request, job_id: int):
+    """Poll this after an operation answered 202 (an import, a plan, a regrade): ``state`` is queued, running,
+    succeeded or failed; ``done``/``total`` the progress; ``result`` the summary; ``error`` why it failed.
+    Only jobs in the caller's scope are found."""
+    from .models import Job
+    from .scoping import get_object_for_user as get_scoped
+
+    return job_out(get_scoped(Job, request.user, VIEW, pk=job_id))

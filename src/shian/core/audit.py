@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction
 from .context import current_source
 from .models import AuditEntry, User
+from .scoping import BUSINESS_SCOPED_ROLES, VIEW, businesses_of
 
 
 def _plain(value: Any) -> Any:
@@ -39,6 +42,51 @@ def object_type(obj_or_model: models.Model | type[models.Model]) -> str:
     return obj_or_model._meta.label_lower
 
 
+def _follow(obj: Any, lookup: str) -> Any:
+    """Follow a Django lookup path ("business__region_path") on an instance; "pk" is the object's own."""
+    if lookup == "pk":
+        return obj.pk
+    parts = lookup.split("__")
+    for i, part in enumerate(parts):
+        if obj is None:
+            return None
+        last = i == len(parts) - 1
+        field = obj._meta.get_field(part) if hasattr(obj, "_meta") else None
+        if last and field is not None and field.is_relation and field.many_to_one:
+            return getattr(obj, field.attname)  # the id, without fetching the row
+        obj = getattr(obj, part)
+    return obj.pk if isinstance(obj, models.Model) else obj
+
+
+def object_scope(obj: models.Model) -> tuple[str, int | None]:
+    """(region path, business id) of an object, from its model's scope lookups; ("", None) for
+    city-wide configuration. The audit log copies them so that it is scoped like the objects."""
+    model = type(obj)
+    owner = getattr(model, "scope_owner_lookup", None)
+    if owner is not None:
+        account = getattr(obj, owner.split("__")[0], None)
+        return object_scope(account) if isinstance(account, models.Model) else ("", None)
+    path = ""
+    if getattr(model, "scope_path_lookup", None):
+        path = _follow(obj, model.scope_path_lookup) or ""
+    elif getattr(model, "scope_region_lookup", None) is not None:
+        lookup = model.scope_region_lookup
+        region = obj if lookup == "" else _follow_object(obj, lookup)
+        path = getattr(region, "path", "") or ""
+    business = None
+    if getattr(model, "scope_business_lookup", None):
+        business = _follow(obj, model.scope_business_lookup)
+    return path, business
+
+
+def _follow_object(obj: Any, lookup: str) -> Any:
+    for part in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
 def build_entry(
     *,
     actor: User | None,
@@ -48,6 +96,7 @@ def build_entry(
     note: str = "",
     object_type_label: str | None = None,
 ) -> AuditEntry:
+    path, business = object_scope(obj)
     return AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.username if actor is not None else "system"),
@@ -58,6 +107,8 @@ def build_entry(
         object_repr=str(obj)[:255],
         changes=changes or {},
         note=note,
+        scope_path=path,
+        scope_business=business,
     )
 
 
@@ -73,17 +124,80 @@ def audit_many(entries: Iterable[AuditEntry]) -> None:
     AuditEntry.objects.bulk_create(list(entries), batch_size=2000)
 
 
-def audit_denied(*, actor: User, model: type[models.Model], lookup: dict, action: str) -> None:
-    AuditEntry.objects.create(
-        actor=actor if actor.pk else None,
-        actor_name=actor.username,
-        source=current_source.get(),
-        action=AuditAction.DENIED,
-        object_type=object_type(model),
-        object_id=str(lookup.get("pk", lookup.get("id", ""))),
-        note=f"{action} refused: outside the user's scope",
-    )
+def audit_denied(*, actor: User, obj: models.Model, action: str) -> None:
+    """A refused attempt on an existing object, filed under that object (and so in its scope)."""
+    build_entry(
+        actor=actor, action=AuditAction.DENIED, obj=obj, note=f"{action} refused: outside the user's scope"
+    ).save()
 
 
 def entries_for(obj: models.Model):
+    """Every entry about an object, unscoped: for the system's own use (tests, exports by the system)."""
     return AuditEntry.objects.filter(object_type=object_type(obj), object_id=str(obj.pk)).select_related(None)
+
+
+# --- what a viewer sees of the log ------------------------------------------------------------
+# Decided in docs/security.md ("Who sees the audit log"): officials see the entries about objects in
+# their area, with names and addresses of actors from their own area only; a business's staff see
+# the entries about their own business, without refused attempts, without any address, and
+# officials' actions under their role, not their login name.
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: Any
+    action: str
+    action_label: Any
+    actor: str
+    source: str
+    object_repr: str
+    changes: dict
+    note: str
+
+
+def _actor_in_scope(viewer: User, actor: User | None) -> bool:
+    if actor is None:
+        return True  # the system itself
+    if viewer.is_superuser and viewer.region_id is None:
+        return True
+    if viewer.role in BUSINESS_SCOPED_ROLES:
+        return actor.business_id is not None and actor.business_id == viewer.business_id
+    if viewer.region is None:
+        return False
+    if actor.region is not None:
+        return actor.region.path.startswith(viewer.region.path)
+    if actor.business is not None:
+        return (actor.business.region_path or "").startswith(viewer.region.path)
+    return False
+
+
+def lines_for(viewer: User, obj: models.Model, limit: int = 200) -> list[AuditLine]:
+    """The audit entries about ``obj`` that ``viewer`` may see, presented for them."""
+    qs = AuditEntry.objects.restrict(viewer, VIEW).filter(object_type=object_type(obj), object_id=str(obj.pk))
+    business_view = viewer.role in BUSINESS_SCOPED_ROLES
+    if business_view:
+        qs = qs.exclude(action__in=[AuditAction.DENIED, AuditAction.LOGIN_FAILED])
+    lines = []
+    entries = list(qs.select_related("actor__region")[:limit])
+    businesses_of([e.actor for e in entries])  # the actors' businesses in one query
+    for e in entries:
+        known = _actor_in_scope(viewer, e.actor)
+        if known:
+            actor = e.actor.display_name if (business_view and e.actor) else e.actor_name
+        elif business_view:
+            actor = str(e.actor.get_role_display()) if e.actor else e.actor_name
+        else:
+            actor = str(_("a user outside your area"))
+        lines.append(
+            AuditLine(
+                at=e.at,
+                action=e.action,
+                action_label=e.get_action_display(),
+                actor=actor,
+                source="" if business_view or not known else e.source,
+                object_repr=e.object_repr,
+                changes=e.changes,
+                note=e.note,
+            )
+        )
+    return lines

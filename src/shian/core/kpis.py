@@ -19,6 +19,29 @@ class Tile:
     tone: str = ""  # "", "good", "warn", "bad"
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """When a rate (%) is shown good, warn or bad: at or above ``good``, at or above ``warn``, below.
+    Data on the KPI provider, so a bureau's targets change in one place."""
+
+    good: float
+    warn: float
+
+    def tone(self, value: float | None) -> str:
+        if value is None:
+            return ""
+        return "good" if value >= self.good else "warn" if value >= self.warn else "bad"
+
+
+_THRESHOLDS: dict[str, Thresholds] = {}
+
+
+def tone(kpi_key: str, value: float | None) -> str:
+    """The colour of a rate for the KPI ``kpi_key`` (its provider's thresholds); "" when it has none."""
+    thresholds = _THRESHOLDS.get(kpi_key)
+    return thresholds.tone(value) if thresholds else ""
+
+
 @dataclass
 class Bar:
     label: str
@@ -54,10 +77,12 @@ def register(
     charts: Callable[..., list[Chart]] | None = None,
     data: Callable[[Any], Any] | None = None,
     order: int = 100,
+    thresholds: dict[str, Thresholds] | None = None,
 ) -> None:
     """``tiles(user)`` and ``charts(user)``; or, when both need the same figures, ``data(user)`` computes
     them once per dashboard and ``tiles(user, data)`` / ``charts(user, data)`` receive the result."""
     _PROVIDERS[key] = Provider(key=key, order=order, tiles=tiles, charts=charts, data=data)
+    _THRESHOLDS.update(thresholds or {})
 
 
 def providers() -> list[Provider]:

@@ -36,3 +36,35 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """Refuse a request whose parameters or text body hold a NUL character, with a clear 400.
+
+    PostgreSQL cannot store NUL in text (SQLite can), so such input would otherwise become a 500 on
+    one database and stored junk on the other. File uploads (multipart file parts) are binary and are
+    not looked at; their form fields are."""
+
+    TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.http import JsonResponse
+
+            message = "NUL characters (\\u0000) are not accepted in any field or parameter."
+            return JsonResponse({"detail": [{"loc": ["request"], "msg": message, "type": "value_error"}]}, status=400)
+        return self.get_response(request)
+
+    def _has_nul(self, request) -> bool:
+        if any("\x00" in part for key, values in request.GET.lists() for part in [key, *values]):
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(self.TEXT_BODIES):
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body or b"%00" in body
+        if content_type.startswith("multipart/form-data"):
+            return any("\x00" in part for key, values in request.POST.lists() for part in [key, *values])
+        return False

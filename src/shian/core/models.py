@@ -26,6 +26,7 @@ class Region(models.Model):
     path = models.CharField(max_length=128, unique=True, editable=False)
 
     scope_region_lookup = ""  # a region's own path is its scope
+    scope_business_lookup = None  # a business's staff see no regions
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -46,30 +47,26 @@ class Region(models.Model):
         return parts[1] if len(parts) > 1 else None
 
 
-class ShianUserManager(UserManager):
+class ShianUserManager(UserManager.from_queryset(ScopedQuerySet)):
     pass
 
 
 class User(AbstractUser):
     """An account. Its ``role`` says what it may do; its scope says where: a region subtree, or one
-    business (``business``) for a business's own staff."""
+    business (``business``) for a business's own staff. That link is kept by the registry app
+    (``registry.BusinessAccount``); core reads it through ``scoping.business_of``."""
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.PUBLIC)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    business = models.ForeignKey(
-        "registry.Business",
-        verbose_name=_("business"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="accounts",
-    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # officials are seen within their region's subtree; a business's staff see no accounts
+    scope_region_lookup = "region"
+    scope_business_lookup = None
     objects = ShianUserManager()
 
     class Meta:
@@ -83,8 +80,20 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return f"{self.last_name}{self.first_name}" or self.username
 
+    @property
+    def business(self):
+        """The business a business's own staff act for (None for officials)."""
+        from .scoping import business_of
 
-class AuditQuerySet(models.QuerySet):
+        return business_of(self)
+
+    @property
+    def business_id(self) -> int | None:
+        business = self.business
+        return business.pk if business is not None else None
+
+
+class AuditQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise PermissionError("the audit log is append-only: rows are never updated")
 
@@ -93,7 +102,10 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One append-only record of who did what, when, from where, with before → after values."""
+    """One append-only record of who did what, when, from where, with before → after values.
+
+    Database triggers refuse UPDATE and DELETE (migration 0003). On SQLite a migration that alters
+    this table rebuilds it and drops them: such a migration must put them back (see 0004)."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -105,7 +117,12 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # where the object lives, copied when the entry is written, so the log is scoped like its objects
+    scope_path = models.CharField(max_length=128, blank=True, db_index=True, editable=False)
+    scope_business = models.BigIntegerField(null=True, blank=True, db_index=True, editable=False)
 
+    scope_path_lookup = "scope_path"
+    scope_business_lookup = "scope_business"
     objects = AuditQuerySet.as_manager()
 
     class Meta:
@@ -137,6 +154,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    scope_owner_lookup = "user"  # a token is seen by its owner only
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
@@ -151,3 +171,102 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "shian_" + secrets.token_urlsafe(32)
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """One piece of background work someone asked for (an import, a plan, a regrade): who asked, where it
+    applies (its scope: a region subtree and/or one business, so only those who may see that scope see
+    its progress), its state and progress, and its outcome. Run by ``core.jobs`` through Django's tasks
+    API; see docs/architecture.md, "Background work"."""
+
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    label = models.CharField(_("job"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=JobState.choices, default=JobState.QUEUED)
+    params = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(max_length=128, blank=True, db_index=True, editable=False)
+    # the business the job is about, by id (core has no foreign key to a later app)
+    business_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    note = models.CharField(_("step"), max_length=200, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # a key the caller sends (API Idempotency-Key): the same key from the same user is the same job, ever
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    # what the job does (kind, parameters, scope): only one queued or running job per fingerprint
+    fingerprint = models.CharField(max_length=64)
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=128, blank=True, help_text="host:pid of the process running it")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path_lookup = "region_path"
+    scope_business_lookup = "business_id"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="job_idempotency_key_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="job_one_active_per_fingerprint",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.kind} ({self.get_state_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.region_id and not self.region_path:
+            self.region_path = self.region.path
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def active(self) -> bool:
+        return self.state in (JobState.QUEUED, JobState.RUNNING)
+
+    @property
+    def percent(self) -> int | None:
+        return min(100, round(100 * self.done / self.total)) if self.total else None
+
+
+class PeriodicRun(models.Model):
+    """When the scheduler last enqueued a periodic task: the day whose slot it ran for, so a restart does
+    not run a day's job twice and a missed day is caught up once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_slot = models.DateField(null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    scope_city_wide = True  # the system's own bookkeeping: no business or personal data, granted to no one
+    objects = ScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_slot}"

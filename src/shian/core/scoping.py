@@ -10,7 +10,11 @@ action)`` (or ``get_object_for_user``), never from an unfiltered manager. Two qu
    business. A model says how to reach those from itself with class attributes:
    ``scope_region_lookup`` (path to a Region, "" for Region itself) or, faster on hot tables,
    ``scope_path_lookup`` (path to a denormalised copy of the region's materialised path), and
-   ``scope_business_lookup`` (path to the business's primary key).
+   ``scope_business_lookup`` (path to the business's primary key). Rows that belong to one account
+   (API tokens) name it with ``scope_owner_lookup``: everyone sees only their own. City-wide
+   configuration (rule tables, checklists) says ``scope_city_wide = True`` and is read through a grant.
+
+``core.policy`` is the public face of this module: views, API handlers, services and templates ask it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
     from .models import User
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
-ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
+ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})  # besides these, a kind may name its own steps
 
 # role -> model label ("registry.business") -> actions
 _GRANTS: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -40,9 +44,9 @@ BUSINESS_SCOPED_ROLES = frozenset(BUSINESS_ROLES)
 
 def grant(roles: list[str] | tuple[str, ...], model_label: str, actions: set[str] | frozenset[str]) -> None:
     """Let ``roles`` do ``actions`` on ``model_label`` (within their scope). Called from AppConfig.ready."""
-    unknown = set(actions) - ALL_ACTIONS
-    if unknown:
-        raise ValueError(f"unknown actions {unknown}")
+    bad = [a for a in actions if not str(a).replace("_", "").isalnum()]
+    if bad:
+        raise ValueError(f"actions are plain names, not {bad}")
     for role in roles:
         _GRANTS[str(role)][model_label.lower()] |= set(actions)
 
@@ -56,9 +60,63 @@ def role_may(user: User, action: str, model: type[models.Model] | str) -> bool:
     return action in _GRANTS.get(user.role, {}).get(label.lower(), set())
 
 
+# --- the account → business link ---------------------------------------------------------------
+# A business's own staff act for one business. The link lives in ``registry`` (core knows no later
+# app): registry registers how to read and write it, and ``User.business`` / ``User.business_id``
+# read it through here (once per user object, then cached on it).
+_BUSINESS_LINK: dict[str, Any] = {}
+_CACHE = "_shian_business"
+
+
+def register_business_link(*, get: Any, get_many: Any, set_: Any) -> None:
+    """``get(user) -> business | None``, ``get_many(user_ids) -> {user_id: business}``,
+    ``set_(user, business | None)``. Called by the registry app at start-up."""
+    _BUSINESS_LINK.update(get=get, get_many=get_many, set=set_)
+
+
+def business_of(user: Any) -> Any:
+    if user is None or getattr(user, "pk", None) is None or "get" not in _BUSINESS_LINK:
+        return getattr(user, _CACHE, None)
+    if not hasattr(user, _CACHE):
+        setattr(user, _CACHE, _BUSINESS_LINK["get"](user) if user.role in BUSINESS_SCOPED_ROLES else None)
+    return getattr(user, _CACHE)
+
+
+def businesses_of(users: list[Any]) -> None:
+    """Read the business of many accounts in one query (for lists of actors)."""
+    missing = [u for u in users if u is not None and u.pk is not None and not hasattr(u, _CACHE)]
+    if missing and "get_many" in _BUSINESS_LINK:
+        found = _BUSINESS_LINK["get_many"]([u.pk for u in missing])
+        for u in missing:
+            setattr(u, _CACHE, found.get(u.pk))
+
+
+def link_business(user: Any, business: Any) -> None:
+    """Make ``user`` act for ``business`` (None: for none)."""
+    _BUSINESS_LINK["set"](user, business)
+    setattr(user, _CACHE, business)
+
+
+def scope_kind(user: User) -> str:
+    """ "business" (a business's own staff), "region" (officials), "all" (a superuser without a region)
+    or "none" (anonymous, inactive, or a role whose module has not given it a scope yet)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "none"
+    if user.role in BUSINESS_SCOPED_ROLES:
+        return "business" if user.business_id is not None else "none"
+    if user.region_id is not None:
+        return "region"
+    return "all" if user.is_superuser else "none"
+
+
 def scope_q(model: type[models.Model], user: User) -> Q | None:
     """The filter that keeps ``user``'s rows of ``model``; ``None`` means every row. Raises
     ``LookupError`` when the user has no scope the model can be reached from."""
+    owner = getattr(model, "scope_owner_lookup", None)
+    if owner is not None:
+        return Q(**{owner: user.pk})
+    if getattr(model, "scope_city_wide", False):
+        return None
     if user.role in BUSINESS_SCOPED_ROLES:
         lookup = getattr(model, "scope_business_lookup", None)
         if lookup is None or user.business_id is None:
@@ -96,10 +154,14 @@ def get_object_for_user(queryset: Any, user: User, action: str = VIEW, **lookup:
     try:
         return manager.restrict(user, action).get(**lookup)
     except (manager.model.DoesNotExist, ValueError, TypeError):
-        if manager.model._default_manager.filter(**lookup).exists():
+        try:
+            existing = manager.model._default_manager.filter(**lookup).first()
+        except (ValueError, TypeError):  # a junk id: nothing to find, nothing to record
+            existing = None
+        if existing is not None:
             from .audit import audit_denied
 
-            audit_denied(actor=user, model=manager.model, lookup=lookup, action=action)
+            audit_denied(actor=user, obj=existing, action=action)
         raise Http404("not found") from None
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from .audit import audit
 from .choices import AuditAction, Role
 from .models import ApiToken, AuditEntry, Region, User
-from .scoping import BUSINESS_SCOPED_ROLES
+from .scoping import BUSINESS_SCOPED_ROLES, link_business
 
 
 @transaction.atomic
@@ -54,7 +54,6 @@ def user_create(
         username=username,
         role=role,
         region=region,
-        business=business,
         first_name=first_name,
         last_name=last_name,
         is_superuser=is_superuser,
@@ -70,6 +69,8 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    if business is not None:
+        link_business(user, business)
     audit(actor=actor, action=AuditAction.CREATE, obj=user, changes={"role": [None, role]})
     return user
 

@@ -12,3 +12,7 @@ urlpatterns = [
     path("account/tokens/", views.token_create, name="token_create"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]
+urlpatterns += [
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
+]

@@ -2,19 +2,20 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import kpis, services
-from .audit import entries_for
+from .audit import lines_for
 from .models import ApiToken
+from .policy import ADD, DELETE, PUBLIC, SIGNED_IN, VIEW, get_object_for_user, operation
 
 
+@operation(PUBLIC)
 def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -36,6 +37,7 @@ def login_view(request):
 _SERVICE_WORKER = Path(__file__).parent / "static" / "shian" / "sw.js"
 
 
+@operation(PUBLIC)
 def service_worker(request):
     """The service worker, served from the site root so that it may keep /inspections/ pages
     (a worker's scope is the folder it is served from). Revalidated on every load."""
@@ -44,40 +46,66 @@ def service_worker(request):
     return response
 
 
+@operation(PUBLIC, write=True)
 @require_POST
 def logout_view(request):
     logout(request)
     return redirect("core:login")
 
 
-@login_required
+@operation(SIGNED_IN)
 def dashboard(request):
     tiles, charts = kpis.collect(request.user)
     return render(request, "core/dashboard.html", {"tiles": tiles, "charts": charts})
 
 
-@login_required
+@operation(SIGNED_IN)
 def account(request, new_key: str = ""):
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    tokens = ApiToken.objects.restrict(request.user, VIEW).order_by("-created_at")
     return render(request, "core/account.html", {"tokens": tokens, "new_key": new_key})
 
 
-@login_required
+@operation(ADD, "core.apitoken")
 @require_POST
 def token_create(request):
     _token, key = services.api_token_create(user=request.user, name=request.POST.get("name", "")[:100])
     return account(request, new_key=key)
 
 
-@login_required
+@operation(DELETE, "core.apitoken", obj="pk")
 @require_POST
 def token_revoke(request, pk: int):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_for_user(ApiToken, request.user, DELETE, pk=pk)
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("core:account")
 
 
 def render_audit_tab(request, obj):
-    """The audit tab every object page can register: its audit entries, newest first."""
-    return render(request, "core/_audit_list.html", {"entries": entries_for(obj)[:200]})
+    """The audit tab every object page can register: the entries about it that this user may see,
+    newest first, presented for them (core.audit.lines_for)."""
+    return render(request, "core/_audit_list.html", {"entries": lines_for(request.user, obj)})
+
+
+# --- background jobs: the progress page (polled by HTMX) ------------------------------------------
+@operation(VIEW, "core.job", obj="pk")
+def job_detail(request, pk: int):
+    from . import jobs
+    from .models import Job
+
+    job = jobs.refreshed(get_object_for_user(Job, request.user, VIEW, pk=pk))
+    return render(request, "core/job.html", {"job": job})
+
+
+@operation(VIEW, "core.job", obj="pk")
+def job_status(request, pk: int):
+    """The progress partial, polled every second while the job is queued or running; when it has finished
+    with a page of its own (an import's report, a plan), HTMX is sent there."""
+    from . import jobs
+    from .models import Job
+
+    job = jobs.refreshed(get_object_for_user(Job, request.user, VIEW, pk=pk))
+    response = render(request, "core/job_status.html", {"job": job})
+    if not job.active and job.result_url and request.headers.get("HX-Request") and request.GET.get("follow"):
+        response["HX-Redirect"] = job.result_url
+    return response

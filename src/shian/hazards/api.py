@@ -2,14 +2,13 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from shian.core.api import AUTH
-from shian.core.scoping import ADD, CHANGE, VIEW, get_object_for_user, role_may
+from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -79,6 +78,7 @@ class KpiOut(Schema):
 
 @router.get("/hazards", response=list[HazardOut])
 @paginate(LimitOffsetPagination)
+@operation(VIEW, "hazards.hazard")
 def hazard_list(
     request,
     state: str | None = None,
@@ -86,16 +86,13 @@ def hazard_list(
     overdue: bool = False,
     business_id: int | None = None,
 ):
-    if not role_may(request.user, VIEW, Hazard):
-        raise PermissionDenied("your role may not view hazards")
     return selectors.hazard_list(request.user, state=state, severity=severity, overdue=overdue, business_id=business_id)
 
 
 @router.post("/hazards", response={201: HazardOut})
+@operation(ADD, "hazards.hazard", body={"business_id": "registry.business"})
 def hazard_create(request, payload: HazardIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
-    if not role_may(request.user, ADD, Hazard):
-        raise PermissionDenied("your role may not record hazards")
     return Status(
         201,
         services.hazard_create(
@@ -110,18 +107,19 @@ def hazard_create(request, payload: HazardIn):
 
 
 @router.get("/hazards/kpis", response=KpiOut, summary="Hazard closed-loop KPIs for the caller's scope")
+@operation(VIEW, "hazards.hazard")
 def hazard_kpis(request):
-    if not role_may(request.user, VIEW, Hazard):
-        raise PermissionDenied("your role may not view hazards")
     return selectors.hazard_kpis(request.user)
 
 
 @router.get("/hazards/{hazard_id}", response=HazardOut)
+@operation(VIEW, "hazards.hazard", obj="hazard_id")
 def hazard_get(request, hazard_id: int):
     return get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id)
 
 
 @router.get("/hazards/{hazard_id}/events", response=list[EventOut])
+@operation(VIEW, "hazards.hazard", obj="hazard_id")
 def hazard_events(request, hazard_id: int):
     return list(get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id).events.all())
 
@@ -131,6 +129,7 @@ def hazard_events(request, hazard_id: int):
     response=HazardOut,
     summary="Apply a step: order, start, submit, reject, verify, close, escalate",
 )
+@operation(CHANGE, "hazards.hazard", obj="hazard_id")
 def hazard_transition(request, hazard_id: int, payload: TransitionIn):
     hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=hazard_id)
     return services.hazard_transition(
@@ -145,6 +144,7 @@ def hazard_transition(request, hazard_id: int, payload: TransitionIn):
 
 
 @router.post("/hazards/{hazard_id}/evidence", response={201: EvidenceOut})
+@operation(ADD, "hazards.evidence", obj={"hazard_id": "hazards.hazard"})
 def evidence_upload(request, hazard_id: int, file: File[UploadedFile], note: Form[str] = ""):
     hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=hazard_id)
     return Status(201, services.evidence_add(actor=request.user, hazard=hazard, upload=file, note=note))

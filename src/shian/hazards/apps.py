@@ -8,7 +8,7 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core import demo, kpis, navigation, policy, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
 
         from . import demo as hazards_demo
@@ -24,13 +24,17 @@ class HazardsConfig(AppConfig):
         # the transition table allows them (never verify, reject, close or escalate)
         scoping.grant(business, "hazards.hazard", {scoping.VIEW, scoping.ADD, scoping.CHANGE})
         scoping.grant(business, "hazards.evidence", {scoping.VIEW, scoping.ADD})
+        from . import transitions
+
+        transitions.grant_steps()  # each step of the closed loop, to the roles its table names
+        scoping.grant(regulators, "hazards.deadlinerule", {scoping.VIEW})
 
         navigation.register(
             "hazards",
             _("Hazards"),
             "hazards:list",
             order=25,
-            visible=lambda u: scoping.role_may(u, scoping.VIEW, "hazards.hazard"),
+            visible=lambda u: policy.may(u, scoping.VIEW, "hazards.hazard"),
         )
         tabs.register(
             "registry.business",
@@ -38,7 +42,7 @@ class HazardsConfig(AppConfig):
             label=_("Hazards"),
             render=views.render_business_tab,
             order=40,
-            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "hazards.hazard"),
+            visible=lambda u, obj: policy.may(u, scoping.VIEW, "hazards.hazard"),
         )
         kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, data=hazards_kpis.data, order=20)
         demo.register("hazards.sample", hazards_demo.generate, order=40)

@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shian.core.kpis import Bar, Chart, Tile
-from shian.core.scoping import VIEW, role_may
+from shian.core.policy import VIEW, may
 
 from . import selectors
 from .models import Hazard
@@ -10,7 +10,7 @@ from .models import Hazard
 
 def data(user):
     """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
-    return selectors.hazard_kpis(user) if role_may(user, VIEW, Hazard) else None
+    return selectors.hazard_kpis(user) if may(user, VIEW, Hazard) else None
 
 
 def tiles(user, k) -> list[Tile]:

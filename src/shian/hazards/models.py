@@ -22,6 +22,9 @@ class DeadlineRule(models.Model):
     escalate_immediately = models.BooleanField(_("escalate to a case at once"), default=False)
     source = models.CharField(_("source"), max_length=255)
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("deadline rule")
         verbose_name_plural = _("deadline rules")
@@ -116,6 +119,10 @@ class HazardEvent(models.Model):
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
+    scope_path_lookup = "hazard__business__region_path"
+    scope_business_lookup = "hazard__business"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -131,6 +138,9 @@ class Notification(models.Model):
     text = models.CharField(max_length=255)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    scope_owner_lookup = "user"  # a notification is its addressee's
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

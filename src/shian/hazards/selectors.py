@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from shian.core.models import Region, User
+from shian.core.models import User
+from shian.core.rollup import RegionTally, child_level, pct
 from shian.core.scoping import VIEW
-from shian.registry.selectors import child_level
 
 from .choices import HazardState
 from .models import Hazard, HazardEvent, Notification
@@ -63,20 +62,18 @@ def hazard_kpis(user: User) -> dict:
         .values(path=F("business__region_path"))
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(state__in=ACTIVE, deadline__lt=today)))
     )
-    by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in per_path:
-        parts = row["path"].strip("/").split("/")
-        if len(parts) >= level:
-            by_code[parts[level - 1]][0] += row["open"]
-            by_code[parts[level - 1]][1] += row["overdue"]
-    names = dict(Region.objects.filter(code__in=by_code).values_list("code", "name"))
+    by_region = RegionTally(level=level, width=2)
+    by_region.add_rows(per_path, "path", "open", "overdue")
     return {
         **counts,
         "closed": len(closed_rows),
-        "on_time_rate": round(100.0 * on_time / len(closed_rows), 1) if closed_rows else None,
+        "on_time_rate": pct(on_time, len(closed_rows)),
         "median_days_to_close": statistics.median(days) if days else None,
         "by_region": sorted(
-            ({"code": c, "name": names.get(c, c), "open": v[0], "overdue": v[1]} for c, v in by_code.items()),
+            (
+                {"code": r["code"], "name": r["name"], "open": r["values"][0], "overdue": r["values"][1]}
+                for r in by_region.rows()
+            ),
             key=lambda r: -r["overdue"],
         ),
     }

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import policy
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction, Role
 from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
@@ -19,6 +20,7 @@ from shian.core.concurrency import lock_current
 from shian.core.files import check_upload
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
+from shian.registry import selectors as registry_selectors
 from shian.registry.models import Business
 
 from . import transitions
@@ -98,9 +100,11 @@ def hazard_transition(
             _("“%(action)s” is not allowed while the hazard is “%(state)s”.")
             % {"action": action, "state": current.get_state_display()}
         )
-    role = transitions.SYSTEM if actor is None else actor.role
-    if role not in move.roles and not (actor is not None and actor.is_superuser):
+    if actor is None and transitions.SYSTEM not in move.roles:
         raise PermissionDenied(_("Your role may not “%(action)s” a hazard.") % {"action": move.label})
+    if actor is not None and not policy.may(actor, action, "hazards.hazard"):
+        raise PermissionDenied(_("Your role may not “%(action)s” a hazard.") % {"action": move.label})
+    policy.check(actor, CHANGE, current)
     if move.needs_note and not note.strip():
         raise ValidationError({"note": _("Say why: a note is required for this step.")})
     if move.needs_evidence and not current.evidence.exists():
@@ -160,7 +164,7 @@ def evidence_add(*, actor: User | None, hazard: Hazard, upload: UploadedFile, no
 
 
 def _notify_business(hazard: Hazard, text: str) -> None:
-    users = User.objects.filter(business=hazard.business, is_active=True)
+    users = registry_selectors.accounts_of(hazard.business).filter(is_active=True)
     Notification.objects.bulk_create([Notification(user=u, hazard=hazard, text=text[:255]) for u in users])
 
 

@@ -62,5 +62,16 @@ def find(state: str, action: str) -> Transition | None:
     return _BY_KEY.get((state, action))
 
 
-def available(state: str, role: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == state and role in t.roles]
+def grant_steps() -> None:
+    """Each step is an action on hazards, granted to the roles the table names (core.policy decides)."""
+    from shian.core import policy
+
+    for t in TRANSITIONS:
+        policy.grant([r for r in t.roles if r != SYSTEM], "hazards.hazard", {t.action})
+
+
+def available(state: str, user) -> list[Transition]:
+    """The steps this user may take from ``state`` (by the policy's grants)."""
+    from shian.core import policy
+
+    return [t for t in TRANSITIONS if t.source == state and policy.may(user, t.action, "hazards.hazard")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core.scoping import ADD, CHANGE, VIEW, get_object_for_user, role_may
+from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, may, operation
 from shian.registry.models import Business
 
 from . import selectors, services, transitions
@@ -25,10 +24,8 @@ def _messages_from(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-@login_required
+@operation(VIEW, "hazards.hazard")
 def hazard_list(request):
-    if not role_may(request.user, VIEW, Hazard):
-        raise PermissionDenied
     state = request.GET.get("state") or None
     state = state if state in {*HazardState.values, "open"} else None
     severity = request.GET.get("severity") if request.GET.get("severity") in Severity.values else None
@@ -52,11 +49,9 @@ def hazard_list(request):
     )
 
 
-@login_required
+@operation(ADD, "hazards.hazard", obj={"business_pk": "registry.business"})
 def hazard_create(request, business_pk: int):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_pk)
-    if not role_may(request.user, ADD, Hazard):
-        raise PermissionDenied
     form = HazardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,11 +79,10 @@ def hazard_create(request, business_pk: int):
     )
 
 
-@login_required
+@operation(VIEW, "hazards.hazard", obj="pk")
 def hazard_detail(request, pk: int):
     hazard = get_object_for_user(Hazard.objects.select_related("business", "found_by"), request.user, VIEW, pk=pk)
-    role = request.user.role
-    moves = transitions.available(hazard.state, role) if role_may(request.user, CHANGE, Hazard) else []
+    moves = transitions.available(hazard.state, request.user) if may(request.user, CHANGE, Hazard) else []
     return render(
         request,
         "hazards/hazard_detail.html",
@@ -106,7 +100,7 @@ def hazard_detail(request, pk: int):
     )
 
 
-@login_required
+@operation(CHANGE, "hazards.hazard", obj="pk")
 @require_POST
 def hazard_transition(request, pk: int):
     hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=pk)
@@ -137,7 +131,7 @@ def hazard_transition(request, pk: int):
     return redirect("hazards:detail", pk=pk)
 
 
-@login_required
+@operation(ADD, "hazards.evidence", obj={"pk": "hazards.hazard"})
 @require_POST
 def evidence_upload(request, pk: int):
     hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=pk)
@@ -156,16 +150,12 @@ def evidence_upload(request, pk: int):
     return redirect("hazards:detail", pk=pk)
 
 
-@login_required
+@operation(VIEW, "hazards.evidence", obj={"pk": "hazards.hazard", "evidence_pk": "hazards.evidence"})
 def evidence_file(request, pk: int, evidence_pk: int):
+    hazard = get_object_for_user(Hazard, request.user, VIEW, pk=pk)
+    evidence = get_object_for_user(hazard.evidence.all(), request.user, VIEW, pk=evidence_pk)
     from django.http import FileResponse
 
-    hazard = get_object_for_user(Hazard, request.user, VIEW, pk=pk)
-    evidence = hazard.evidence.filter(pk=evidence_pk).first()
-    if evidence is None:
-        from django.http import Http404
-
-        raise Http404
     return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
 
 
@@ -174,5 +164,5 @@ def render_business_tab(request, business):
     return render(
         request,
         "hazards/_business_tab.html",
-        {"business": business, "hazards": hazards, "can_add": role_may(request.user, ADD, Hazard)},
+        {"business": business, "hazards": hazards, "can_add": may(request.user, ADD, Hazard)},
     )

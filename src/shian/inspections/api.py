@@ -2,15 +2,14 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from shian.core.api import AUTH
-from shian.core.scoping import ADD, BUSINESS_SCOPED_ROLES, CHANGE, VIEW, get_object_for_user, role_may
+from shian.core.api import AUTH, JobOut, job_out
+from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -101,29 +100,22 @@ def _detail(i: Inspection) -> dict:
     return _out(i) | {"items": items}
 
 
-def _inspector(request) -> None:
-    if request.user.role in BUSINESS_SCOPED_ROLES:
-        raise PermissionDenied("businesses do not record inspections")
-
-
 @router.get("/inspections", response=list[InspectionOut])
 @paginate(LimitOffsetPagination)
+@operation(VIEW, "inspections.inspection")
 def inspection_list(request, business_id: int | None = None, conclusion: str | None = None):
-    if not role_may(request.user, VIEW, Inspection):
-        raise PermissionDenied("your role may not view inspections")
     return [_out(i) for i in selectors.inspection_list(request.user, business_id=business_id, conclusion=conclusion)]
 
 
 @router.post("/inspections", response={201: InspectionDetailOut}, summary="Start an inspection (its checklist)")
+@operation(ADD, "inspections.inspection", body={"business_id": "registry.business"})
 def inspection_start(request, payload: StartIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
-    if not role_may(request.user, ADD, Inspection):
-        raise PermissionDenied("your role may not inspect")
-    _inspector(request)
     return Status(201, _detail(services.inspection_start(actor=request.user, business=business)))
 
 
 @router.get("/inspections/{inspection_id}", response=InspectionDetailOut)
+@operation(VIEW, "inspections.inspection", obj="inspection_id")
 def inspection_get(request, inspection_id: int):
     return _detail(get_object_for_user(Inspection, request.user, VIEW, pk=inspection_id))
 
@@ -133,9 +125,9 @@ def inspection_get(request, inspection_id: int):
     response=InspectionDetailOut,
     summary="Record item results (send `version` to refuse a lost update)",
 )
+@operation(CHANGE, "inspections.inspection", obj="inspection_id")
 def inspection_record(request, inspection_id: int, payload: RecordIn):
     inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection_id)
-    _inspector(request)
     results = {r.item_id: {"outcome": r.outcome, "note": r.note} for r in payload.results}
     return _detail(
         services.inspection_record(
@@ -145,9 +137,9 @@ def inspection_record(request, inspection_id: int, payload: RecordIn):
 
 
 @router.post("/inspections/{inspection_id}/close", response=InspectionDetailOut)
+@operation(CHANGE, "inspections.inspection", obj="inspection_id")
 def inspection_close(request, inspection_id: int, payload: CloseIn):
     inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection_id)
-    _inspector(request)
     return _detail(
         services.inspection_close(
             actor=request.user,
@@ -162,6 +154,7 @@ def inspection_close(request, inspection_id: int, payload: CloseIn):
 
 
 @router.get("/inspections/{inspection_id}/pdf", summary="The inspection record as a PDF")
+@operation(VIEW, "inspections.inspection", obj="inspection_id")
 def inspection_pdf_get(request, inspection_id: int):
     inspection = get_object_for_user(Inspection, request.user, VIEW, pk=inspection_id)
     return HttpResponse(inspection_pdf(inspection), content_type="application/pdf")
@@ -185,6 +178,7 @@ class RatingOut(Schema):
     response=RatingOut,
     summary="Catering quantified grading (量化分级): dynamic smiley level and annual A/B/C",
 )
+@operation(VIEW, "registry.business", obj="business_id")
 def business_rating(request, business_id: int):
     from .rating import rating_for
 
@@ -198,15 +192,6 @@ class PlanIn(Schema):
     seed: int | None = None
 
 
-class PlanOut(Schema):
-    id: int
-    region_id: int
-    year: int
-    random_share: float
-    seed: int
-    visits: int
-
-
 class PlannedVisitOut(Schema):
     id: int
     business_id: int
@@ -217,39 +202,35 @@ class PlannedVisitOut(Schema):
     status: str
 
 
-def _plan_out(plan) -> dict:
-    return {
-        "id": plan.pk,
-        "region_id": plan.region_id,
-        "year": plan.year,
-        "random_share": float(plan.random_share),
-        "seed": plan.seed,
-        "visits": plan.visits.count(),
-    }
-
-
-@router.post("/plans", response={201: PlanOut}, summary="Generate a year's inspection plan (grades + 双随机)")
+@router.post("/plans", response={202: JobOut}, summary="Generate a year's inspection plan (grades + 双随机)")
+@operation(ADD, "inspections.inspectionplan", body={"region_id": "core.region"})
 def plan_create(request, payload: PlanIn):
     from shian.core.models import Region
 
-    from .models import InspectionPlan
-    from .planning import plan_generate
+    """Queues the plan as a background job (202): poll ``GET /api/jobs/{id}``; its ``result`` has
+    ``plan_id``, ``visits`` and ``seed`` (then ``GET /api/plans/{plan_id}/visits``). An ``Idempotency-Key``
+    header makes a retried request the same job."""
+    from .tasks import start_plan
 
-    if not role_may(request.user, ADD, InspectionPlan):
-        raise PermissionDenied("your role may not generate plans")
     region = get_object_for_user(Region, request.user, VIEW, pk=payload.region_id)
     if not (0 <= payload.random_share <= 1) or not (2000 <= payload.year <= 2100):
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"random_share": "share must be between 0 and 1; year between 2000 and 2100"})
-    plan = plan_generate(
-        actor=request.user, region=region, year=payload.year, random_share=payload.random_share, seed=payload.seed
+    job = start_plan(
+        actor=request.user,
+        region=region,
+        year=payload.year,
+        random_share=payload.random_share,
+        seed=payload.seed,
+        key=request.headers.get("Idempotency-Key", "")[:200],
     )
-    return Status(201, _plan_out(plan))
+    return Status(202, job_out(job))
 
 
 @router.get("/plans/{plan_id}/visits", response=list[PlannedVisitOut])
 @paginate(LimitOffsetPagination)
+@operation(VIEW, "inspections.plannedvisit", obj={"plan_id": "inspections.inspectionplan"})
 def plan_visits(request, plan_id: int, inspector_id: int | None = None, month: int | None = None):
     from .models import InspectionPlan, PlannedVisit
     from .planning import visit_status
@@ -281,9 +262,13 @@ def plan_visits(request, plan_id: int, inspector_id: int | None = None, month: i
     response={201: InspectionDetailOut},
     summary="Attach a photo (JPEG/PNG, ≤ 10 MB) to a checklist item",
 )
+@operation(
+    CHANGE,
+    "inspections.inspection",
+    obj={"inspection_id": "inspections.inspection", "item_id": "inspections.checklistitem"},
+)
 def item_photo(request, inspection_id: int, item_id: int, file: File[UploadedFile]):
     inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection_id)
-    _inspector(request)
     updated = services.inspection_record(
         actor=request.user, inspection=inspection, results={}, photos={item_id: [file]}
     )

@@ -8,7 +8,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self) -> None:
-        from shian.core import demo, indicators, navigation, scoping, tabs
+        from shian.core import demo, indicators, navigation, policy, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES, Role
 
         from . import demo as inspections_demo
@@ -20,16 +20,19 @@ class InspectionsConfig(AppConfig):
         scoping.grant(regulators, "inspections.inspectionplan", {scoping.VIEW})
         scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "inspections.inspectionplan", {scoping.ADD})
         scoping.grant(regulators, "inspections.plannedvisit", {scoping.VIEW})
+        scoping.grant(regulators, "inspections.itemresult", {scoping.VIEW, scoping.CHANGE})
+        scoping.grant(regulators, "inspections.itemphoto", {scoping.VIEW, scoping.ADD})
+        scoping.grant(BUSINESS_ROLES, "inspections.itemresult", {scoping.VIEW})
+        scoping.grant(BUSINESS_ROLES, "inspections.itemphoto", {scoping.VIEW})
+        for label in ("checklisttemplate", "checklistitem", "resultrule", "ratingpolicy", "ratingband"):
+            scoping.grant([*regulators, *BUSINESS_ROLES], f"inspections.{label}", {scoping.VIEW})
 
         navigation.register(
             "inspections",
             _("Inspections"),
             "inspections:list",
             order=23,
-            visible=lambda u: (
-                scoping.role_may(u, scoping.VIEW, "inspections.inspection")
-                and u.role not in scoping.BUSINESS_SCOPED_ROLES
-            ),
+            visible=lambda u: policy.may(u, scoping.VIEW, "inspections.inspection") and policy.is_regional(u),
         )
         tabs.register(
             "registry.business",
@@ -37,7 +40,7 @@ class InspectionsConfig(AppConfig):
             label=_("Inspections"),
             render=views.render_business_tab,
             order=37,
-            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "inspections.inspection"),
+            visible=lambda u, obj: policy.may(u, scoping.VIEW, "inspections.inspection"),
         )
         from .rating import RATED_TYPES
 

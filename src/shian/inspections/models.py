@@ -39,6 +39,9 @@ class ChecklistTemplate(models.Model):
     source = models.CharField(_("source"), max_length=255)
     active = models.BooleanField(_("active"), default=True)
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("checklist template")
         verbose_name_plural = _("checklist templates")
@@ -54,6 +57,9 @@ class ChecklistItem(models.Model):
     section = models.CharField(_("section"), max_length=60)
     text = models.CharField(_("item"), max_length=255)
     is_key = models.BooleanField(_("key item (重点项)"), default=False)
+
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("checklist item")
@@ -72,6 +78,9 @@ class ResultRule(models.Model):
     max_general_failures = models.PositiveSmallIntegerField(_("general items failed, at most"))
     conclusion = models.CharField(_("conclusion"), max_length=12, choices=Conclusion.choices)
     source = models.CharField(_("source"), max_length=255)
+
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("result rule")
@@ -131,6 +140,10 @@ class ItemResult(models.Model):
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
+    scope_path_lookup = "inspection__business__region_path"
+    scope_business_lookup = "inspection__business"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["item__order"]
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="item_result_unique")]
@@ -154,6 +167,10 @@ class ItemPhoto(models.Model):
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    scope_path_lookup = "result__inspection__business__region_path"
+    scope_business_lookup = "result__inspection__business"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at"]
 
@@ -172,6 +189,9 @@ class RatingPolicy(models.Model):
     months_after_incident = models.PositiveSmallIntegerField(_("no dynamic level for months after an incident"))
     source = models.TextField(_("source"))
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rating policy")
         verbose_name_plural = _("rating policy")
@@ -189,6 +209,9 @@ class RatingBand(models.Model):
     min_score = models.DecimalField(_("from score"), max_digits=5, decimal_places=1)
     level = models.CharField(_("level"), max_length=12)
     label = models.CharField(_("label"), max_length=20)
+
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rating band")
@@ -212,6 +235,7 @@ class InspectionPlan(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     scope_region_lookup = "region"
+    scope_business_lookup = None  # plans are the officials' own
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

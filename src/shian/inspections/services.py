@@ -133,7 +133,7 @@ def inspection_close(
     regrade: bool = True,
 ) -> Inspection:
     """Close an inspection: conclusion and score, a hazard per failed item, and (unless ``regrade`` is
-    False, for a caller that grades many businesses afterwards) the business regraded on commit."""
+    False, for a caller that grades many businesses afterwards) the business regraded by a background job."""
     current = _locked(inspection, expected_version)
     results = list(current.results.select_related("item"))
     pending = [r for r in results if r.outcome == Outcome.PENDING]
@@ -178,9 +178,8 @@ def inspection_close(
         changes=diff(before, snapshot(current)),
         note=f"closed: {current.conclusion}",
     )
-    if regrade:
-        from shian.supervision.services import grades_recompute
+    if regrade:  # a background job: the close stands even if grading fails (a visible failed job)
+        from shian.supervision.tasks import regrade_later
 
-        business_id = current.business_id
-        transaction.on_commit(lambda: grades_recompute(business_ids=[business_id], trigger="inspection closed"))
+        regrade_later(business=current.business, actor=actor, trigger="inspection closed")
     return current

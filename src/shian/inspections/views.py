@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core.scoping import ADD, BUSINESS_SCOPED_ROLES, CHANGE, VIEW, get_object_for_user, role_may
+from shian.core.policy import ADD, CHANGE, VIEW, check_kind, get_object_for_user, may, operation
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -19,10 +18,8 @@ from .models import Conclusion, Inspection, InspectionState, Outcome
 from .pdf import inspection_pdf
 
 
-@login_required
+@operation(VIEW, "inspections.inspection")
 def inspection_list(request):
-    if not role_may(request.user, VIEW, Inspection):
-        raise PermissionDenied
     conclusion = request.GET.get("conclusion") if request.GET.get("conclusion") in Conclusion.values else None
     page = Paginator(selectors.inspection_list(request.user, conclusion=conclusion), 50).get_page(
         request.GET.get("page")
@@ -34,12 +31,10 @@ def inspection_list(request):
     )
 
 
-@login_required
+@operation(ADD, "inspections.inspection", obj={"business_pk": "registry.business"})
 @require_POST
 def inspection_start(request, business_pk: int):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_pk)
-    if not role_may(request.user, ADD, Inspection):
-        raise PermissionDenied
     try:
         inspection = services.inspection_start(actor=request.user, business=business)
     except ValidationError as exc:
@@ -48,7 +43,7 @@ def inspection_start(request, business_pk: int):
     return redirect("inspections:detail", pk=inspection.pk)
 
 
-@login_required
+@operation(VIEW, "inspections.inspection", obj="pk")
 def inspection_detail(request, pk: int):
     inspection = get_object_for_user(
         Inspection.objects.select_related("business", "template", "inspector"), request.user, VIEW, pk=pk
@@ -56,11 +51,7 @@ def inspection_detail(request, pk: int):
     if request.method == "POST":
         return _save(request, inspection)
     results = list(inspection.results.select_related("item").prefetch_related("photos"))
-    editable = (
-        inspection.state == InspectionState.DRAFT
-        and role_may(request.user, CHANGE, Inspection)
-        and request.user.role not in BUSINESS_SCOPED_ROLES
-    )
+    editable = inspection.state == InspectionState.DRAFT and may(request.user, CHANGE, Inspection)
     return render(
         request,
         "inspections/detail.html",
@@ -75,9 +66,8 @@ def inspection_detail(request, pk: int):
 
 
 def _save(request, inspection: Inspection):
+    check_kind(request.user, CHANGE, Inspection)  # a POST records results: the page itself is VIEW
     inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection.pk)
-    if request.user.role in BUSINESS_SCOPED_ROLES:
-        raise PermissionDenied
     results = {}
     for r in inspection.results.all():
         outcome = request.POST.get(f"outcome_{r.item_id}")
@@ -114,7 +104,7 @@ def _save(request, inspection: Inspection):
     return redirect("inspections:detail", pk=inspection.pk)
 
 
-@login_required
+@operation(VIEW, "inspections.inspection", obj="pk")
 def inspection_pdf_view(request, pk: int):
     inspection = get_object_for_user(
         Inspection.objects.select_related("business", "template", "inspector"), request.user, VIEW, pk=pk
@@ -131,7 +121,7 @@ def render_business_tab(request, business):
         {
             "business": business,
             "inspections": selectors.inspection_list(request.user, business_id=business.pk)[:50],
-            "can_start": role_may(request.user, ADD, Inspection) and request.user.role not in BUSINESS_SCOPED_ROLES,
+            "can_start": may(request.user, ADD, Inspection),
         },
     )
 
@@ -143,18 +133,15 @@ def render_rating_tab(request, business):
 
 
 # --- plans ------------------------------------------------------------------------------------
-@login_required
+@operation(VIEW, "inspections.inspectionplan")
 def plan_list(request):
     from shian.core.selectors import regions_for_user
 
     from .models import InspectionPlan
-    from .planning import plan_generate
+    from .tasks import start_plan
 
-    if not role_may(request.user, VIEW, InspectionPlan):
-        raise PermissionDenied
     if request.method == "POST":
-        if not role_may(request.user, ADD, InspectionPlan):
-            raise PermissionDenied
+        check_kind(request.user, ADD, InspectionPlan)
         region = regions_for_user(request.user).filter(pk=request.POST.get("region") or 0, level__lte=2).first()
         try:
             year = int(request.POST.get("year", ""))
@@ -166,9 +153,8 @@ def plan_list(request):
         if region is None or not (2000 <= year <= 2100) or not (0 <= share <= 1):
             messages.error(request, _("Choose a district or city in your scope, a year, and a share between 0 and 1."))
             return redirect("inspections:plans")
-        plan = plan_generate(actor=request.user, region=region, year=year, random_share=share, seed=seed)
-        messages.success(request, _("Plan generated: %(n)d visits.") % {"n": plan.visits.count()})
-        return redirect("inspections:plan_detail", pk=plan.pk)
+        # a background job (a city's plan takes seconds): its page follows it and then opens the plan
+        return redirect(start_plan(actor=request.user, region=region, year=year, random_share=share, seed=seed))
     from django.utils import timezone
 
     return render(
@@ -178,12 +164,12 @@ def plan_list(request):
             "plans": InspectionPlan.objects.restrict(request.user, VIEW).select_related("region"),
             "regions": regions_for_user(request.user).filter(level__lte=2),
             "year": timezone.localdate().year,
-            "can_generate": role_may(request.user, ADD, InspectionPlan),
+            "can_generate": may(request.user, ADD, InspectionPlan),
         },
     )
 
 
-@login_required
+@operation(VIEW, "inspections.inspectionplan", obj="pk")
 def plan_detail(request, pk: int):
     from collections import Counter
 
@@ -217,7 +203,7 @@ def plan_detail(request, pk: int):
     )
 
 
-@login_required
+@operation(VIEW, "inspections.inspection", obj={"pk": "inspections.inspection", "file_pk": "inspections.itemphoto"})
 def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
     """A photo or signature of an inspection, for users who may see the inspection."""
     from django.http import FileResponse, Http404
@@ -226,9 +212,8 @@ def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
     if kind == "photo":
         from .models import ItemPhoto
 
-        photo = ItemPhoto.objects.filter(pk=file_pk, result__inspection=inspection).first()
-        if photo is None:
-            raise Http404
+        photos = ItemPhoto.objects.filter(result__inspection=inspection)
+        photo = get_object_for_user(photos, request.user, VIEW, pk=file_pk)
         return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     field = {"inspector": inspection.inspector_signature, "representative": inspection.representative_signature}.get(
         kind
@@ -238,7 +223,7 @@ def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
     return FileResponse(field.open("rb"), content_type="image/png")
 
 
-@login_required
+@operation(VIEW, "inspections.plannedvisit")
 def my_day(request):
     """An inspector's day: the month's calendar of planned visits, the day's list and a map."""
     import calendar
@@ -252,16 +237,15 @@ def my_day(request):
     from .models import PlannedVisit
     from .planning import visit_status
 
-    if not role_may(request.user, VIEW, PlannedVisit):
-        raise PermissionDenied
     try:
         day = dt.date.fromisoformat(request.GET.get("date") or timezone.localdate().isoformat())
     except ValueError:
         day = timezone.localdate()
     visible = PlannedVisit.objects.restrict(request.user, VIEW)
     inspector = request.user
-    if request.GET.get("inspector"):
-        other = User.objects.filter(pk=request.GET["inspector"]).first()
+    wanted = request.GET.get("inspector", "")
+    if wanted.isdigit():  # another inspector's day: only one whose visits this user may see
+        other = User.objects.filter(pk=int(wanted)).first()
         if other is not None and visible.filter(inspector=other).exists():
             inspector = other
     mine = visible.filter(inspector=inspector)

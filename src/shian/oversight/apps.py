@@ -19,13 +19,24 @@ class OversightConfig(AppConfig):
         scoping.grant(officials, "oversight.assignment", {scoping.VIEW})
         scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "oversight.assignment", {scoping.ADD})
         scoping.grant(officials, "oversight.visit", {scoping.VIEW, scoping.ADD})
+        scoping.grant(officials, "oversight.frequencyrule", {scoping.VIEW})
+        # an official records visits only on their own assignments
+        scoping.grant(officials, "oversight.assignment", {"record_visit"})
+        from shian.core import policy
+
+        policy.rule(
+            "oversight.assignment",
+            "record_visit",
+            lambda user, assignment: assignment.official_id == user.pk,
+            _("Only the assigned official records their visits."),
+        )
 
         navigation.register(
             "oversight",
             _("包保督导"),
             "oversight:overview",
             order=26,
-            visible=lambda u: scoping.role_may(u, scoping.VIEW, "oversight.assignment"),
+            visible=lambda u: policy.may(u, scoping.VIEW, "oversight.assignment"),
         )
         tabs.register(
             "registry.business",
@@ -33,7 +44,9 @@ class OversightConfig(AppConfig):
             label=_("包保督导"),
             render=views.render_business_tab,
             order=38,
-            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "oversight.assignment"),
+            visible=lambda u, obj: policy.may(u, scoping.VIEW, "oversight.assignment"),
         )
-        kpis.register("oversight", tiles=oversight_kpis.tiles, order=12)
+        kpis.register(
+            "oversight", tiles=oversight_kpis.tiles, order=12, thresholds={"oversight_rate": kpis.Thresholds(95, 80)}
+        )
         demo.register("oversight.sample", oversight_demo.generate, order=42)

@@ -1,15 +1,16 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shian.core import kpis
 from shian.core.kpis import Tile
-from shian.core.scoping import VIEW, role_may
+from shian.core.policy import VIEW, may
 
 from . import selectors
 from .models import Assignment
 
 
 def tiles(user) -> list[Tile]:
-    if not role_may(user, VIEW, Assignment):
+    if not may(user, VIEW, Assignment):
         return []
     s = selectors.oversight_status(user)
     if not s["due"]:
@@ -23,6 +24,6 @@ def tiles(user) -> list[Tile]:
             unit="%",
             url=reverse("oversight:overview"),
             hint=_("%(n)d assignments behind schedule") % {"n": s["due"] - s["on_time"]},
-            tone="good" if rate >= 95 else "warn" if rate >= 80 else "bad",
+            tone=kpis.tone("oversight_rate", rate),
         )
     ]

@@ -23,6 +23,9 @@ class FrequencyRule(models.Model):
     every_days = models.PositiveSmallIntegerField(_("at least one visit every (days)"))
     source = models.CharField(_("source"), max_length=255)
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("visit frequency")
         verbose_name_plural = _("visit frequencies")

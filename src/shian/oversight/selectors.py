@@ -10,9 +10,9 @@ from collections import defaultdict
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from shian.core.models import Region, User
+from shian.core.models import User
+from shian.core.rollup import RegionTally, child_level, pct
 from shian.core.scoping import VIEW
-from shian.registry.selectors import child_level
 
 from .models import Assignment, FrequencyRule
 
@@ -33,9 +33,8 @@ def oversight_status(user: User, today: dt.date | None = None) -> dict:
     periods = dict(FrequencyRule.objects.values_list("level", "every_days"))
     due = on_time = 0
     behind = []
-    by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_region = RegionTally(level=child_level(user), width=2)  # (on time, due)
     by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    level = child_level(user)
     for a in active_assignments(user, today):
         period = periods.get(a.level, 90)
         if a.starts_on > today - dt.timedelta(days=period):
@@ -43,10 +42,7 @@ def oversight_status(user: User, today: dt.date | None = None) -> dict:
         due += 1
         ok = a.last_visit is not None and a.last_visit >= today - dt.timedelta(days=period)
         on_time += ok
-        parts = a.business.region_path.strip("/").split("/")
-        code = parts[level - 1] if len(parts) >= level else parts[-1]
-        by_code[code][0] += ok
-        by_code[code][1] += 1
+        by_region.add(a.business.region_path, int(ok), 1)
         by_level[a.level][0] += ok
         by_level[a.level][1] += 1
         if not ok:
@@ -61,22 +57,15 @@ def oversight_status(user: User, today: dt.date | None = None) -> dict:
                     "days_overdue": (today - since).days - period,
                 }
             )
-    names = dict(Region.objects.filter(code__in=by_code).values_list("code", "name"))
-
-    def pct(c: int, t: int) -> float | None:
-        return round(100.0 * c / t, 1) if t else None
-
     return {
         "due": due,
         "on_time": on_time,
         "rate": pct(on_time, due),
-        "by_region": sorted(
-            (
-                {"code": c, "name": names.get(c, c), "on_time": v[0], "due": v[1], "rate": pct(*v)}
-                for c, v in by_code.items()
-            ),
-            key=lambda r: r["name"],
-        ),
+        "by_region": [
+            {"code": r["code"], "name": r["name"], "on_time": c, "due": t, "rate": pct(c, t)}
+            for r in by_region.rows()
+            for c, t in [r["values"]]
+        ],
         "by_level": {k: {"on_time": v[0], "due": v[1], "rate": pct(*v)} for k, v in by_level.items()},
         "behind": sorted(behind, key=lambda b: -b["days_overdue"]),
     }

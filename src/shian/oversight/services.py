@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import policy
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction, Role
 from shian.core.models import User
@@ -36,6 +37,7 @@ def assignment_create(
     starts_on: dt.date | None = None,
     commitment_signed: bool = False,
 ) -> Assignment:
+    policy.check(actor, ADD, "oversight.assignment")
     if official.role not in LEVEL_ROLES.get(level, set()):
         raise ValidationError(
             {
@@ -71,6 +73,7 @@ def visit_record(
     problem_found: bool = False,
     raise_hazard: bool = False,
 ) -> Visit:
+    policy.check(actor, "record_visit", assignment)  # only the assigned official, in their area
     visited_on = visited_on or timezone.localdate()
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("The visit date cannot be in the future.")})

@@ -1,20 +1,17 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core.scoping import ADD, VIEW, get_object_for_user, role_may
+from shian.core.policy import VIEW, get_object_for_user, operation
 
 from . import selectors, services
 from .models import Assignment, FrequencyRule, Level, Visit
 
 
-@login_required
+@operation(VIEW, "oversight.assignment")
 def overview(request):
-    if not role_may(request.user, VIEW, Assignment):
-        raise PermissionDenied
     status = selectors.oversight_status(request.user)
     return render(
         request,
@@ -23,17 +20,15 @@ def overview(request):
             "status": status,
             "behind": status["behind"][:200],
             "levels": dict(Level.choices),
-            "rules": FrequencyRule.objects.all(),
+            "rules": FrequencyRule.objects.restrict(request.user, VIEW),
         },
     )
 
 
-@login_required
+@operation("record_visit", "oversight.assignment", obj="pk")
 @require_POST
 def visit_create(request, pk: int):
     assignment = get_object_for_user(Assignment.objects.select_related("business"), request.user, VIEW, pk=pk)
-    if not role_may(request.user, ADD, Visit) or assignment.official_id != request.user.pk:
-        raise PermissionDenied(_("Only the assigned official records their visits."))
     try:
         services.visit_record(
             actor=request.user,

@@ -3,15 +3,15 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from shian.core.api import AUTH
+from shian.core.api import AUTH, JobOut, job_out
 from shian.core.models import Region
-from shian.core.scoping import ADD, CHANGE, DELETE, VIEW, get_object_for_user, role_may
+from shian.core.policy import ADD, CHANGE, DELETE, VIEW, get_object_for_user, operation
 
 from . import imports, selectors, services
 from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffRole
@@ -21,17 +21,14 @@ from .models import Business, ImportRun, Licence, Staff
 router = Router(tags=["registry"], auth=AUTH)
 
 
-def _require(request, action, model) -> None:
-    if not role_may(request.user, action, model):
-        raise PermissionDenied(f"your role may not {action} {model._meta.verbose_name_plural}")
-
-
-def _region(region_id: int | None) -> Region | None:
+def _region(request, region_id: int | None) -> Region | None:
+    """A region named in a body, looked up in the caller's area: a missing and a foreign one get the
+    same answer."""
     if region_id is None:
         return None
-    region = Region.objects.filter(pk=region_id).first()
+    region = Region.objects.restrict(request.user, VIEW).filter(pk=region_id).first()
     if region is None:
-        raise ValidationError({"region_id": f"no region with id {region_id}"})
+        raise ValidationError({"region_id": f"no region with id {region_id} in your area"})
     return region
 
 
@@ -189,30 +186,31 @@ class StaffingRateOut(RateRow):
     by_type: list[TypeRate]
 
 
-def _patch_data(payload: Schema) -> dict:
+def _patch_data(request, payload: Schema) -> dict:
     data = payload.model_dump(exclude_unset=True)
     if "region_id" in data:
-        data["region"] = _region(data.pop("region_id"))
+        data["region"] = _region(request, data.pop("region_id"))
     return data
 
 
 # --- businesses -------------------------------------------------------------------------------
 @router.get("/businesses", response=list[BusinessOut], summary="List businesses (filter, search, sort)")
 @paginate(LimitOffsetPagination)
+@operation(VIEW, "registry.business")
 def business_list(request, filters: Query[BusinessFilter]):
-    _require(request, VIEW, Business)
     return selectors.business_list(request.user, filters)
 
 
 @router.post("/businesses", response={201: BusinessOut})
+@operation(ADD, "registry.business", body={"region_id": "core.region"})
 def business_create(request, payload: BusinessIn):
-    _require(request, ADD, Business)
     data = payload.model_dump()
-    data["region"] = _region(data.pop("region_id"))
+    data["region"] = _region(request, data.pop("region_id"))
     return Status(201, services.business_create(actor=request.user, **data))
 
 
 @router.get("/businesses/{business_id}", response=BusinessOut)
+@operation(VIEW, "registry.business", obj="business_id")
 def business_get(request, business_id: int):
     return get_object_for_user(Business, request.user, VIEW, pk=business_id)
 
@@ -222,14 +220,16 @@ def business_get(request, business_id: int):
     response=BusinessOut,
     summary="Change a business (send `version` to refuse a lost update)",
 )
+@operation(CHANGE, "registry.business", obj="business_id")
 def business_patch(request, business_id: int, payload: BusinessPatch):
     business = get_object_for_user(Business, request.user, CHANGE, pk=business_id)
-    data = _patch_data(payload)
+    data = _patch_data(request, payload)
     version = data.pop("version", None)
     return services.business_update(actor=request.user, business=business, expected_version=version, **data)
 
 
 @router.delete("/businesses/{business_id}", response={204: None})
+@operation(DELETE, "registry.business", obj="business_id")
 def business_delete(request, business_id: int):
     business = get_object_for_user(Business, request.user, DELETE, pk=business_id)
     services.business_delete(actor=request.user, business=business)
@@ -239,36 +239,40 @@ def business_delete(request, business_id: int):
 # --- licences ---------------------------------------------------------------------------------
 @router.get("/licences", response=list[LicenceOut], summary="List licences (state=expiring: within 30 days)")
 @paginate(LimitOffsetPagination)
+@operation(VIEW, "registry.licence")
 def licence_list(request, state: str | None = None, q: str | None = None):
-    _require(request, VIEW, Licence)
     return selectors.licence_list(request.user, state=state, q=q)
 
 
 @router.get("/businesses/{business_id}/licences", response=list[LicenceOut])
+@operation(VIEW, "registry.licence", obj={"business_id": "registry.business"})
 def business_licences(request, business_id: int):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
     return list(business.licences.order_by("-valid_until"))
 
 
 @router.post("/businesses/{business_id}/licences", response={201: LicenceOut})
+@operation(ADD, "registry.licence", obj={"business_id": "registry.business"})
 def licence_create(request, business_id: int, payload: LicenceIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
-    _require(request, ADD, Licence)
     return Status(201, services.licence_create(actor=request.user, business=business, **payload.model_dump()))
 
 
 @router.get("/licences/{licence_id}", response=LicenceOut)
+@operation(VIEW, "registry.licence", obj="licence_id")
 def licence_get(request, licence_id: int):
     return get_object_for_user(Licence, request.user, VIEW, pk=licence_id)
 
 
 @router.patch("/licences/{licence_id}", response=LicenceOut)
+@operation(CHANGE, "registry.licence", obj="licence_id")
 def licence_patch(request, licence_id: int, payload: LicencePatch):
     licence = get_object_for_user(Licence, request.user, CHANGE, pk=licence_id)
-    return services.licence_update(actor=request.user, licence=licence, **_patch_data(payload))
+    return services.licence_update(actor=request.user, licence=licence, **_patch_data(request, payload))
 
 
 @router.delete("/licences/{licence_id}", response={204: None})
+@operation(DELETE, "registry.licence", obj="licence_id")
 def licence_delete(request, licence_id: int):
     licence = get_object_for_user(Licence, request.user, DELETE, pk=licence_id)
     services.licence_delete(actor=request.user, licence=licence)
@@ -277,31 +281,34 @@ def licence_delete(request, licence_id: int):
 
 # --- staff ------------------------------------------------------------------------------------
 @router.get("/businesses/{business_id}/staff", response=list[StaffOut])
+@operation(VIEW, "registry.staff", obj={"business_id": "registry.business"})
 def business_staff(request, business_id: int):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
-    _require(request, VIEW, Staff)
     return list(selectors.staff_for_business(business))
 
 
 @router.post("/businesses/{business_id}/staff", response={201: StaffOut})
+@operation(ADD, "registry.staff", obj={"business_id": "registry.business"})
 def staff_create(request, business_id: int, payload: StaffIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
-    _require(request, ADD, Staff)
     return Status(201, services.staff_create(actor=request.user, business=business, **payload.model_dump()))
 
 
 @router.get("/staff/{staff_id}", response=StaffOut)
+@operation(VIEW, "registry.staff", obj="staff_id")
 def staff_get(request, staff_id: int):
     return get_object_for_user(Staff, request.user, VIEW, pk=staff_id)
 
 
 @router.patch("/staff/{staff_id}", response=StaffOut)
+@operation(CHANGE, "registry.staff", obj="staff_id")
 def staff_patch(request, staff_id: int, payload: StaffPatch):
     staff = get_object_for_user(Staff, request.user, CHANGE, pk=staff_id)
-    return services.staff_update(actor=request.user, staff=staff, **_patch_data(payload))
+    return services.staff_update(actor=request.user, staff=staff, **_patch_data(request, payload))
 
 
 @router.delete("/staff/{staff_id}", response={204: None})
+@operation(DELETE, "registry.staff", obj="staff_id")
 def staff_delete(request, staff_id: int):
     staff = get_object_for_user(Staff, request.user, DELETE, pk=staff_id)
     services.staff_delete(actor=request.user, staff=staff)
@@ -311,21 +318,33 @@ def staff_delete(request, staff_id: int):
 # --- imports and KPIs -------------------------------------------------------------------------
 @router.post(
     "/imports/businesses",
-    response={201: ImportRunOut, 422: ImportRunOut},
+    response={201: ImportRunOut, 202: JobOut, 422: ImportRunOut},
     summary="Import businesses from .xlsx or UTF-8 .csv (all or nothing)",
 )
+@operation(ADD, "registry.importrun")
 def import_businesses(request, file: File[UploadedFile]):
-    _require(request, ADD, ImportRun)
-    result = imports.import_businesses(data=file.read(), filename=file.name or "upload", actor=request.user)
+    """A file of up to IMPORT_SYNC_MAX_ROWS rows (default 2,000) is imported at once: 201 with the run, or
+    422 with its errors. A larger file is imported in the background: 202 with the job; poll
+    ``GET /api/jobs/{id}`` — its ``result.import_run_id`` is the run (``GET /api/imports/{run_id}``). An
+    ``Idempotency-Key`` header makes a retried upload the same job."""
+    from .tasks import runs_in_background, start_import
+
+    data, name = file.read(), file.name or "upload"
+    rows = runs_in_background(data, name)
+    if rows:
+        key = request.headers.get("Idempotency-Key", "")[:200]
+        return Status(202, job_out(start_import(data=data, filename=name, actor=request.user, rows=rows, key=key)))
+    result = imports.import_businesses(data=data, filename=name, actor=request.user)
     return Status((201 if result.ok else 422), result.run)
 
 
 @router.get("/imports/{run_id}", response=ImportRunOut)
+@operation(VIEW, "registry.importrun", obj="run_id")
 def import_get(request, run_id: int):
     return get_object_for_user(ImportRun, request.user, VIEW, pk=run_id)
 
 
 @router.get("/staffing-rate", response=StaffingRateOut, summary="两员 staffing rate for the caller's scope")
+@operation(VIEW, "registry.business")
 def staffing_rate(request):
-    _require(request, VIEW, Business)
     return selectors.staffing_rate(request.user)

@@ -8,7 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Business register")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core import demo, kpis, navigation, policy, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, Role
         from shian.core.views import render_audit_tab
 
@@ -29,36 +29,42 @@ class RegistryConfig(AppConfig):
         scoping.grant(BUSINESS_ROLES, "registry.staff", every)
         scoping.grant([Role.CITY_ADMIN], "registry.staffingrule", every)
         scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "registry.importrun", {scoping.VIEW, scoping.ADD})
+        from . import selectors as registry_selectors
+        from . import services as registry_services
+
+        scoping.register_business_link(
+            get=registry_selectors.business_of_account,
+            get_many=registry_selectors.businesses_of_accounts,
+            set_=lambda user, business: registry_services.account_link(user=user, business=business),
+        )
 
         navigation.register(
             "businesses",
             _("Businesses"),
             "registry:business_list",
             order=10,
-            visible=lambda u: scoping.role_may(u, scoping.VIEW, "registry.business"),
+            visible=lambda u: policy.may(u, scoping.VIEW, "registry.business"),
         )
         navigation.register(
             "licences",
             _("Licences"),
             "registry:licence_list",
             order=20,
-            visible=lambda u: scoping.role_may(u, scoping.VIEW, "registry.licence"),
+            visible=lambda u: policy.may(u, scoping.VIEW, "registry.licence"),
         )
         navigation.register(
             "staffing",
             _("Two staff"),
             "registry:staffing",
             order=30,
-            visible=lambda u: (
-                scoping.role_may(u, scoping.VIEW, "registry.business") and u.role not in scoping.BUSINESS_SCOPED_ROLES
-            ),
+            visible=lambda u: policy.may(u, scoping.VIEW, "registry.business") and policy.is_regional(u),
         )
         navigation.register(
             "import",
             _("Import"),
             "registry:import",
             order=40,
-            visible=lambda u: scoping.role_may(u, scoping.ADD, "registry.importrun"),
+            visible=lambda u: policy.may(u, scoping.ADD, "registry.importrun"),
         )
 
         tabs.register("registry.business", key="profile", label=_("Profile"), render=views.render_profile_tab, order=10)
@@ -71,7 +77,12 @@ class RegistryConfig(AppConfig):
         tabs.register("registry.business", key="audit", label=_("Audit log"), render=render_audit_tab, order=1000)
 
         kpis.register(
-            "registry", tiles=registry_kpis.tiles, charts=registry_kpis.charts, data=registry_kpis.data, order=10
+            "registry",
+            tiles=registry_kpis.tiles,
+            charts=registry_kpis.charts,
+            data=registry_kpis.data,
+            order=10,
+            thresholds={"staffing_rate": kpis.Thresholds(good=95, warn=80)},
         )
 
         from shian.core import indicators

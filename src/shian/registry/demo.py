@@ -16,6 +16,7 @@ from shian.core.demo import DemoContext
 from shian.core.models import Region, User
 from shian.core.validators import USCC_CHARSET, make_uscc
 
+from . import services
 from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffRole
 from .models import Business, Licence, Staff
 from .staffing import RuleBook
@@ -318,11 +319,11 @@ def generate_accounts(ctx: DemoContext) -> None:
     for username, role, business, last, first in accounts:
         if business is None:
             continue
-        User.objects.create(
+        account = User.objects.create(
             username=username,
             role=role,
-            business=business,
             last_name=last,
             first_name=first,
             password=ctx.data["demo_password_hash"],
         )
+        services.account_link(user=account, business=business)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -27,7 +28,8 @@ from django.utils.translation import gettext as _
 from shian.core.audit import audit_many, build_entry, diff, snapshot
 from shian.core.choices import AuditAction
 from shian.core.models import Region, User
-from shian.core.scoping import ADD, CHANGE, role_may
+from shian.core.policy import may
+from shian.core.scoping import ADD, CHANGE, VIEW
 from shian.core.validators import make_uscc
 
 from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffRole
@@ -37,6 +39,7 @@ from .staffing import RuleBook
 
 MAX_REPORTED_ERRORS = 20_000
 CHUNK = 500  # ids per IN (...) query: well under SQLite's variable limit
+STEP_ROWS = 1000  # rows between progress reports while checking
 
 
 class FileRejected(Exception):
@@ -336,8 +339,15 @@ class ImportResult:
 
 
 def import_businesses(
-    *, data: bytes, filename: str, actor: User | None, progress: Callable[[int, int], None] | None = None
+    *,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    progress: Callable[[int, int], None] | None = None,
+    on_step: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
+    """``progress(done, total)`` follows the write; ``on_step(step, rows, errors)`` reports the rows
+    checked so far ("checking", every STEP_ROWS rows) and the start of the write ("writing")."""
     started = time.monotonic()
     errors: list[RowError] = []
     parsed: list[ParsedRow] = []
@@ -354,6 +364,8 @@ def import_businesses(
             if not any(_text(c) for c in cells):
                 continue
             total_rows += 1
+            if on_step and total_rows % STEP_ROWS == 0:
+                on_step("checking", total_rows, len(errors))
             if len(errors) < MAX_REPORTED_ERRORS:
                 parsed_row = _parse_row(row_no, cells, columns, regions, errors)
                 if parsed_row:
@@ -378,7 +390,34 @@ def import_businesses(
             seconds=time.monotonic() - started,
         )
         return ImportResult(run=run)
+    if on_step:
+        on_step("writing", total_rows, 0)
     return ImportResult(run=_write(parsed, filename, actor, total_rows, started, progress))
+
+
+def estimate_rows(data: bytes, filename: str) -> int:
+    """About how many data rows a file has, cheaply (to choose between importing now and a background
+    job): CSV lines; an .xlsx sheet's declared dimension, or else its rows as read."""
+    if data[:4] != b"PK\x03\x04":
+        return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
+            if len(sheets) == 1:
+                with book.open(sheets[0]) as sheet:
+                    head = sheet.read(4096)
+                    match = re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+                    if match:
+                        return int(match.group(1)) - 1
+                    # no dimension (streamed writers): count the row elements, without parsing cells
+                    rows, tail = head.count(b"<row "), head[-5:]
+                    while chunk := sheet.read(1 << 20):
+                        rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+                        tail = chunk[-5:]
+                    return max(0, rows - 1)
+        return sum(1 for _row in read_table(data, filename)) - 1
+    except (FileRejected, zipfile.BadZipFile, KeyError, ValueError):
+        return 0  # unreadable: the import itself reports why, at once
 
 
 def _actor_region(actor: User | None) -> Region | None:
@@ -574,7 +613,7 @@ def _check_existing(parsed: list[ParsedRow], actor: User | None, errors: list[Ro
                         _("a business with this code exists and you may not change it"),
                     )
                 )
-    if actor is not None and not role_may(actor, ADD, Business):
+    if actor is not None and not may(actor, ADD, Business):
         for p in parsed:
             if p.business["uscc"] not in owner:
                 errors.append(
@@ -586,18 +625,22 @@ def _check_existing(parsed: list[ParsedRow], actor: User | None, errors: list[Ro
                     )
                 )
     numbers = {p.licence["number"]: p for p in parsed if p.licence}
+    clashes = []
     for chunk in _chunks(list(numbers)):
-        for number, business_uscc in Licence.objects.filter(number__in=chunk).values_list("number", "business__uscc"):
-            p = numbers[number]
-            if business_uscc != p.business["uscc"]:
-                errors.append(
-                    RowError(
-                        p.row,
-                        LABEL["licence_number"],
-                        number,
-                        _("this licence number belongs to another business (%(uscc)s)") % {"uscc": business_uscc},
-                    )
-                )
+        rows = Licence.objects.filter(number__in=chunk).values_list("number", "business_id", "business__uscc")
+        clashes += [row for row in rows if row[2] != numbers[row[0]].business["uscc"]]
+    # the other business is named only to someone who may see it: a USCC elsewhere is not disclosed
+    visible = set()
+    if clashes:
+        seen = Business.objects.all() if actor is None else Business.objects.restrict(actor, VIEW)
+        visible = set(seen.filter(pk__in={c[1] for c in clashes}).values_list("pk", flat=True))
+    for number, business_id, business_uscc in clashes:
+        message = (
+            _("this licence number belongs to another business (%(uscc)s)") % {"uscc": business_uscc}
+            if business_id in visible
+            else _("this licence number is already registered to another business")
+        )
+        errors.append(RowError(numbers[number].row, LABEL["licence_number"], number, message))
 
 
 BUSINESS_COMPARE = [

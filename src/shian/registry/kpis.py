@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shian.core import kpis
 from shian.core.kpis import Bar, Chart, Tile
-from shian.core.scoping import VIEW, role_may
+from shian.core.policy import VIEW, may
 
 from . import selectors
 from .models import Business
@@ -14,7 +15,7 @@ from .models import Business
 
 def data(user):
     """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
-    return selectors.staffing_rate(user) if role_may(user, VIEW, Business) else None
+    return selectors.staffing_rate(user) if may(user, VIEW, Business) else None
 
 
 def tiles(user, staffing) -> list[Tile]:
@@ -32,7 +33,7 @@ def tiles(user, staffing) -> list[Tile]:
             unit="%",
             hint=_("%(c)s of %(t)s complete") % {"c": f"{staffing['complete']:,}", "t": f"{staffing['total']:,}"},
             url=reverse("registry:staffing"),
-            tone="" if rate is None else ("good" if rate >= 95 else "warn" if rate >= 80 else "bad"),
+            tone=kpis.tone("staffing_rate", rate),
         ),
         Tile(
             "licences_expiring",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -180,6 +181,9 @@ class StaffingRule(models.Model):
     source = models.CharField(_("source"), max_length=255)
     active = models.BooleanField(_("active"), default=True)
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("staffing rule")
         verbose_name_plural = _("staffing rules")
@@ -195,6 +199,29 @@ class StaffingRule(models.Model):
             and (self.min_scale is None or scale >= self.min_scale)
             and (self.min_diners is None or (diners or 0) >= self.min_diners)
         )
+
+
+class BusinessAccount(models.Model):
+    """An account that acts for one business: its food-safety staff (企业食品安全人员) or a canteen's
+    manager. The link lives here, not on ``core.User``, so that core knows no later app."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="business_account"
+    )
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.PROTECT, related_name="accounts"
+    )
+
+    scope_path_lookup = "business__region_path"
+    scope_business_lookup = "business"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("business account")
+        verbose_name_plural = _("business accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.business_id}"
 
 
 class ImportRun(models.Model):

@@ -9,13 +9,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from shian.core.choices import RegionLevel
-from shian.core.models import Region, User
+from shian.core.models import User
+from shian.core.rollup import RegionTally, child_level, pct
 from shian.core.scoping import VIEW
-from shian.core.selectors import region_rollup
 
 from .choices import BusinessStatus, BusinessType, LicenceKind
 from .filters import EXPIRY_WARNING_DAYS, BusinessFilter, apply_business_filter, licence_state_q
-from .models import Business, ImportRun, Licence, Staff, StaffingRule
+from .models import Business, BusinessAccount, ImportRun, Licence, Staff, StaffingRule
+from .search import businesses_named
 
 
 def business_list(user: User, f: BusinessFilter | None = None) -> QuerySet[Business]:
@@ -56,7 +57,8 @@ def licence_list(user: User, *, state: str | None = None, q: str | None = None) 
     elif state == "expired":
         qs = qs.filter(valid_until__lt=today)
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(business__name__icontains=q))
+        # the business names from the search index (a subquery), not a LIKE on every joined row
+        qs = qs.filter(Q(number__icontains=q) | Q(business__in=businesses_named(q).values("pk")))
     return qs.order_by("valid_until", "id")
 
 
@@ -72,49 +74,32 @@ def staffing_rules() -> QuerySet[StaffingRule]:
     return StaffingRule.objects.all()
 
 
-def child_level(user: User) -> int:
-    """The region level one below the user's own (districts for the city, streets for a district)."""
-    if user.region_id is None:
-        return RegionLevel.DISTRICT
-    return min(int(user.region.level) + 1, RegionLevel.GRID)
-
-
 def staffing_rate(user: User) -> dict:
     """两员配备率: share of operating businesses that have every role the rule table requires,
     overall, by sub-region (one level below the user's own) and by business type."""
     base = Business.objects.restrict(user, VIEW).filter(status=BusinessStatus.OPERATING)
-    rows = base.values("region_id", "type").annotate(
+    rows = base.values("region_path", "type").annotate(
         total=Count("id"), complete=Count("id", filter=Q(staffing_complete=True))
     )
-    by_region_raw: dict[int, tuple[int, int]] = {}
+    by_region = RegionTally(level=child_level(user), width=2)
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     total = complete = 0
     for r in rows:
-        c, t = by_region_raw.get(r["region_id"], (0, 0))
-        by_region_raw[r["region_id"]] = (c + r["complete"], t + r["total"])
+        by_region.add(r["region_path"], r["complete"], r["total"])
         by_type[r["type"]][0] += r["complete"]
         by_type[r["type"]][1] += r["total"]
         total += r["total"]
         complete += r["complete"]
-    level = child_level(user)
-    rolled = region_rollup(by_region_raw, level=level)
-    names = dict(Region.objects.filter(pk__in=rolled).values_list("pk", "name"))
     labels = dict(BusinessType.choices)
-
-    def pct(c: int, t: int) -> float | None:
-        return round(100.0 * c / t, 1) if t else None
-
     return {
         "total": total,
         "complete": complete,
         "rate": pct(complete, total),
-        "by_region": sorted(
-            (
-                {"region_id": k, "name": names.get(k, "?"), "complete": v[0], "total": v[1], "rate": pct(*v)}
-                for k, v in rolled.items()
-            ),
-            key=lambda x: x["name"],
-        ),
+        "by_region": [
+            {"region_id": r["region_id"], "name": r["name"], "complete": c, "total": t, "rate": pct(c, t)}
+            for r in by_region.rows()
+            for c, t in [r["values"]]
+        ],
         "by_type": [
             {"type": k, "label": str(labels.get(k, k)), "complete": v[0], "total": v[1], "rate": pct(*v)}
             for k, v in sorted(by_type.items())
@@ -170,3 +155,22 @@ def indicator_staffing_incomplete(business_ids: list[int] | None, as_of: dt.date
     """Staffing has no history of its own: the current state answers for any date."""
     qs = _ids_filter(Business.objects.filter(staffing_complete=False), business_ids)
     return dict.fromkeys(qs.values_list("pk", flat=True), 1.0)
+
+
+# --- the account → business link (core reads it through scoping.business_of) -------------------
+def business_of_account(user) -> Business | None:
+    link = BusinessAccount.objects.select_related("business", "business__region").filter(user_id=user.pk).first()
+    return link.business if link else None
+
+
+def businesses_of_accounts(user_ids: list[int]) -> dict[int, Business]:
+    return {
+        a.user_id: a.business for a in BusinessAccount.objects.select_related("business").filter(user_id__in=user_ids)
+    }
+
+
+def accounts_of(business: Business):
+    """The accounts that act for ``business``."""
+    from shian.core.models import User
+
+    return User.objects.filter(business_account__business=business)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from shian.core.concurrency import lock_current
 from shian.core.models import Region, User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 
-from .models import Business, Licence, Staff, StaffingRule
+from .models import Business, BusinessAccount, Licence, Staff, StaffingRule
 from .staffing import RuleBook
 
 BUSINESS_FIELDS = [
@@ -111,7 +112,15 @@ def business_delete(*, actor: User | None, business: Business) -> None:
             note=_("deleted with business %(name)s") % {"name": business.name},
         )
     audit(actor=actor, action=AuditAction.DELETE, obj=business, changes=diff(snapshot(business), {}))
-    business.delete()
+    try:
+        with transaction.atomic():
+            business.delete()
+    except ProtectedError as exc:  # hazards, inspections, plans … keep their history
+        kinds = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+        raise ValidationError(
+            _("This business has records that must be kept (%(kinds)s); set its status to deregistered instead.")
+            % {"kinds": "、".join(kinds)}
+        ) from None
 
 
 # --- licences and staff: children of a business -----------------------------------------------
@@ -237,3 +246,12 @@ def staffing_rule_delete(*, actor: User | None, rule: StaffingRule) -> None:
     audit(actor=actor, action=AuditAction.DELETE, obj=rule, changes=diff(snapshot(rule), {}))
     rule.delete()
     staffing_refresh()
+
+
+# --- the account → business link ----------------------------------------------------------------
+def account_link(*, user, business: Business | None) -> None:
+    """Make ``user`` act for ``business``, or for none. Core calls this through scoping.link_business."""
+    if business is None:
+        BusinessAccount.objects.filter(user_id=user.pk).delete()
+        return
+    BusinessAccount.objects.update_or_create(user_id=user.pk, defaults={"business": business})

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shian.core import tabs
 from shian.core.exports import XLSX_CONTENT_TYPE
-from shian.core.scoping import ADD, CHANGE, DELETE, VIEW, get_object_for_user, role_may
+from shian.core.policy import ADD, CHANGE, DELETE, VIEW, get_object_for_user, may, operation
 
 from . import exports, imports, selectors, services
 from .choices import BusinessStatus, BusinessType, Scale
@@ -40,15 +39,9 @@ def _form_errors_from(exc: ValidationError, form) -> None:
         form.add_error(None, exc.messages)
 
 
-def _require(user, action, model):
-    if not role_may(user, action, model):
-        raise PermissionDenied
-
-
 # --- businesses -------------------------------------------------------------------------------
-@login_required
+@operation(VIEW, "registry.business")
 def business_list(request):
-    _require(request.user, VIEW, Business)
     f, problems = BusinessFilter.from_query(request.GET)
     for p in problems:
         messages.warning(request, _("Ignored an invalid filter value for %(field)s.") % {"field": p})
@@ -66,7 +59,7 @@ def business_list(request):
         "regions": selectors.region_filter_choices(request.user),
         "sort": f.sort,
         "sorts": SORTS,
-        "can_add": role_may(request.user, ADD, Business),
+        "can_add": may(request.user, ADD, Business),
     }
     template = (
         "registry/_business_table.html" if request.htmx and not request.htmx.boosted else "registry/business_list.html"
@@ -74,17 +67,15 @@ def business_list(request):
     return render(request, template, context)
 
 
-@login_required
+@operation(VIEW, "registry.business")
 def business_export(request):
-    _require(request.user, VIEW, Business)
     f, _problems = BusinessFilter.from_query(request.GET)
     content = exports.businesses_xlsx(selectors.business_list(request.user, f))
     return _xlsx_response(content, f"businesses-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@login_required
+@operation(ADD, "registry.business")
 def business_create(request):
-    _require(request.user, ADD, Business)
     form = BusinessForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +92,7 @@ def business_create(request):
     )
 
 
-@login_required
+@operation(VIEW, "registry.business", obj="pk")
 def business_detail(request, pk: int, tab: str = "profile"):
     business = get_object_for_user(Business.objects.select_related("region"), request.user, VIEW, pk=pk)
     available = tabs.tabs_for("registry.business", request.user, business)
@@ -117,13 +108,13 @@ def business_detail(request, pk: int, tab: str = "profile"):
             "tabs": available,
             "current": current,
             "tab_html": tab_html,
-            "can_change": role_may(request.user, CHANGE, Business),
-            "can_delete": role_may(request.user, DELETE, Business),
+            "can_change": may(request.user, CHANGE, Business),
+            "can_delete": may(request.user, DELETE, Business),
         },
     )
 
 
-@login_required
+@operation(VIEW, "registry.business", obj="pk")
 def business_tab(request, pk: int, key: str):
     business = get_object_for_user(Business.objects.select_related("region"), request.user, VIEW, pk=pk)
     tab = tabs.get("registry.business", key)
@@ -132,7 +123,7 @@ def business_tab(request, pk: int, key: str):
     return tab.render(request, business)
 
 
-@login_required
+@operation(CHANGE, "registry.business", obj="pk")
 def business_edit(request, pk: int):
     business = get_object_for_user(Business, request.user, CHANGE, pk=pk)
     form = BusinessForm(request.POST or None, instance=business, user=request.user)
@@ -163,7 +154,7 @@ def business_edit(request, pk: int):
     )
 
 
-@login_required
+@operation(DELETE, "registry.business", obj="pk")
 @require_POST
 def business_delete(request, pk: int):
     business = get_object_for_user(Business, request.user, DELETE, pk=pk)
@@ -188,8 +179,8 @@ def render_licences_tab(request, business):
         {
             "business": business,
             "licences": business.licences.order_by("-valid_until"),
-            "can_change": role_may(request.user, CHANGE, Licence),
-            "can_add": role_may(request.user, ADD, Licence),
+            "can_change": may(request.user, CHANGE, Licence),
+            "can_add": may(request.user, ADD, Licence),
             "today": timezone.localdate(),
         },
     )
@@ -202,8 +193,8 @@ def render_staff_tab(request, business):
         {
             "business": business,
             "staff": selectors.staff_for_business(business),
-            "can_change": role_may(request.user, CHANGE, Staff),
-            "can_add": role_may(request.user, ADD, Staff),
+            "can_change": may(request.user, CHANGE, Staff),
+            "can_add": may(request.user, ADD, Staff),
         },
     )
 
@@ -230,10 +221,9 @@ def _child_form(request, *, form_class, business, instance, create, update, titl
     )
 
 
-@login_required
+@operation(ADD, "registry.licence", obj={"pk": "registry.business"})
 def licence_create(request, pk: int):
     business = get_object_for_user(Business, request.user, VIEW, pk=pk)
-    _require(request.user, ADD, Licence)
     return _child_form(
         request,
         form_class=LicenceForm,
@@ -246,7 +236,7 @@ def licence_create(request, pk: int):
     )
 
 
-@login_required
+@operation(CHANGE, "registry.licence", obj="pk")
 def licence_edit(request, pk: int):
     licence = get_object_for_user(Licence.objects.select_related("business"), request.user, CHANGE, pk=pk)
     return _child_form(
@@ -261,7 +251,7 @@ def licence_edit(request, pk: int):
     )
 
 
-@login_required
+@operation(DELETE, "registry.licence", obj="pk")
 @require_POST
 def licence_delete(request, pk: int):
     licence = get_object_for_user(Licence.objects.select_related("business"), request.user, DELETE, pk=pk)
@@ -270,10 +260,9 @@ def licence_delete(request, pk: int):
     return redirect(reverse("registry:business_detail", args=[licence.business_id]) + "?tab=licences")
 
 
-@login_required
+@operation(ADD, "registry.staff", obj={"pk": "registry.business"})
 def staff_create(request, pk: int):
     business = get_object_for_user(Business, request.user, VIEW, pk=pk)
-    _require(request.user, ADD, Staff)
     return _child_form(
         request,
         form_class=StaffForm,
@@ -286,7 +275,7 @@ def staff_create(request, pk: int):
     )
 
 
-@login_required
+@operation(CHANGE, "registry.staff", obj="pk")
 def staff_edit(request, pk: int):
     staff = get_object_for_user(Staff.objects.select_related("business"), request.user, CHANGE, pk=pk)
     return _child_form(
@@ -301,7 +290,7 @@ def staff_edit(request, pk: int):
     )
 
 
-@login_required
+@operation(DELETE, "registry.staff", obj="pk")
 @require_POST
 def staff_delete(request, pk: int):
     staff = get_object_for_user(Staff.objects.select_related("business"), request.user, DELETE, pk=pk)
@@ -311,9 +300,8 @@ def staff_delete(request, pk: int):
 
 
 # --- licence list (expiring within 30 days) ---------------------------------------------------
-@login_required
+@operation(VIEW, "registry.licence")
 def licence_list(request):
-    _require(request.user, VIEW, Licence)
     state = request.GET.get("state") if request.GET.get("state") in {"expiring", "expired"} else None
     q = (request.GET.get("q") or "").strip()[:100] or None
     qs = selectors.licence_list(request.user, state=state, q=q)
@@ -328,24 +316,22 @@ def licence_list(request):
 
 
 # --- 两员 staffing ------------------------------------------------------------------------------
-@login_required
+@operation(VIEW, "registry.business")
 def staffing(request):
-    _require(request.user, VIEW, Business)
     return render(
         request,
         "registry/staffing.html",
         {
             "kpi": selectors.staffing_rate(request.user),
             "rules": selectors.staffing_rules(),
-            "can_edit_rules": role_may(request.user, CHANGE, StaffingRule),
+            "can_edit_rules": may(request.user, CHANGE, StaffingRule),
         },
     )
 
 
-@login_required
+@operation(CHANGE, "registry.staffingrule", obj="pk")
 def staffing_rule_edit(request, pk: int | None = None):
-    _require(request.user, CHANGE, StaffingRule)
-    rule = get_object_or_404(StaffingRule, pk=pk) if pk else None  # rules are city-wide data, not scoped rows
+    rule = get_object_for_user(StaffingRule, request.user, CHANGE, pk=pk) if pk else None  # city-wide data
     form = StaffingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         services.staffing_rule_save(actor=request.user, rule=rule, **form.cleaned_data)
@@ -357,13 +343,18 @@ def staffing_rule_edit(request, pk: int | None = None):
 
 
 # --- import -----------------------------------------------------------------------------------
-@login_required
+@operation(ADD, "registry.importrun")
 def import_page(request):
-    _require(request.user, ADD, ImportRun)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = imports.import_businesses(data=upload.read(), filename=upload.name, actor=request.user)
+        data = upload.read()
+        from .tasks import runs_in_background, start_import
+
+        rows = runs_in_background(data, upload.name)
+        if rows:  # a big file: a background job, followed on its page
+            return redirect(start_import(data=data, filename=upload.name, actor=request.user, rows=rows))
+        result = imports.import_businesses(data=data, filename=upload.name, actor=request.user)
         if result.ok:
             messages.success(request, _("Imported %(name)s.") % {"name": upload.name})
         else:
@@ -376,18 +367,18 @@ def import_page(request):
     return render(request, "registry/import.html", {"form": form, "runs": runs, "columns": imports.COLUMNS})
 
 
-@login_required
+@operation(VIEW, "registry.importrun", obj="pk")
 def import_detail(request, pk: int):
     run = get_object_for_user(ImportRun, request.user, VIEW, pk=pk)
     return render(request, "registry/import_detail.html", {"run": run, "errors": run.errors[:500]})
 
 
-@login_required
+@operation(VIEW, "registry.importrun", obj="pk")
 def import_errors(request, pk: int):
     run = get_object_for_user(ImportRun, request.user, VIEW, pk=pk)
     return _xlsx_response(imports.error_report_xlsx(run), f"import-errors-{run.pk}.xlsx")
 
 
-@login_required
+@operation(ADD, "registry.importrun")
 def import_template(request):
     return _xlsx_response(imports.template_xlsx(), "shian-business-import-template.xlsx")

@@ -2,13 +2,12 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from shian.core.api import AUTH
-from shian.core.scoping import ADD, VIEW, get_object_for_user, role_may
+from shian.core.policy import ADD, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -52,10 +51,9 @@ class ComplianceOut(RateOut):
 
 
 @router.post("/selfchecks", response={201: SelfCheckOut}, summary="File a daily check, weekly review or monthly report")
+@operation(ADD, "selfchecks.selfcheck", body={"business_id": "registry.business"})
 def selfcheck_file(request, payload: SelfCheckIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
-    if not role_may(request.user, ADD, SelfCheck):
-        raise PermissionDenied("only the business's own food-safety staff file self-checks")
     return Status(
         201,
         services.selfcheck_file(
@@ -73,9 +71,8 @@ def selfcheck_file(request, payload: SelfCheckIn):
 
 @router.get("/selfchecks", response=list[SelfCheckOut])
 @paginate(LimitOffsetPagination)
+@operation(VIEW, "selfchecks.selfcheck")
 def selfcheck_list(request, business_id: int | None = None, kind: Kind | None = None):
-    if not role_may(request.user, VIEW, SelfCheck):
-        raise PermissionDenied("your role may not view self-checks")
     qs = SelfCheck.objects.restrict(request.user, VIEW)
     if business_id:
         qs = qs.filter(business_id=business_id)
@@ -85,8 +82,7 @@ def selfcheck_list(request, business_id: int | None = None, kind: Kind | None = 
 
 
 @router.get("/selfchecks/compliance", response=ComplianceOut)
+@operation(VIEW, "selfchecks.selfcheck")
 def selfcheck_compliance(request, kind: Kind = Kind.DAILY):
-    if not role_may(request.user, VIEW, SelfCheck):
-        raise PermissionDenied("your role may not view self-checks")
     c = selectors.compliance(request.user, kind)
     return {k: c[k] for k in ("kind", "periods", "latest", "filed", "expected", "rate", "missing_count")}

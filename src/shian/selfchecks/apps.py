@@ -8,7 +8,7 @@ class SelfChecksConfig(AppConfig):
     verbose_name = _("Self-checks")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core import demo, kpis, navigation, policy, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
 
         from . import demo as selfchecks_demo
@@ -18,13 +18,14 @@ class SelfChecksConfig(AppConfig):
         regulators = REGULATOR_ROLES
         scoping.grant(regulators, "selfchecks.selfcheck", {scoping.VIEW})
         scoping.grant(BUSINESS_ROLES, "selfchecks.selfcheck", {scoping.VIEW, scoping.ADD})
+        scoping.grant([*regulators, *BUSINESS_ROLES], "selfchecks.dailyitem", {scoping.VIEW})
 
         navigation.register(
             "selfchecks",
             _("Self-checks"),
             "selfchecks:overview",
             order=27,
-            visible=lambda u: scoping.role_may(u, scoping.VIEW, "selfchecks.selfcheck"),
+            visible=lambda u: policy.may(u, scoping.VIEW, "selfchecks.selfcheck"),
         )
         tabs.register(
             "registry.business",
@@ -32,7 +33,9 @@ class SelfChecksConfig(AppConfig):
             label=_("Self-checks"),
             render=views.render_business_tab,
             order=39,
-            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "selfchecks.selfcheck"),
+            visible=lambda u, obj: policy.may(u, scoping.VIEW, "selfchecks.selfcheck"),
         )
-        kpis.register("selfchecks", tiles=selfchecks_kpis.tiles, order=13)
+        kpis.register(
+            "selfchecks", tiles=selfchecks_kpis.tiles, order=13, thresholds={"selfcheck_daily": kpis.Thresholds(90, 60)}
+        )
         demo.register("selfchecks.sample", selfchecks_demo.generate, order=43)

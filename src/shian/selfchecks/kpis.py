@@ -1,15 +1,16 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shian.core import kpis
 from shian.core.kpis import Tile
-from shian.core.scoping import BUSINESS_SCOPED_ROLES, VIEW, role_may
+from shian.core.policy import VIEW, is_regional, may
 
 from . import selectors
 from .models import SelfCheck
 
 
 def tiles(user) -> list[Tile]:
-    if not role_may(user, VIEW, SelfCheck) or user.role in BUSINESS_SCOPED_ROLES:
+    if not may(user, VIEW, SelfCheck) or not is_regional(user):
         return []
     c = selectors.compliance(user)
     rate = c["rate"]
@@ -21,6 +22,6 @@ def tiles(user) -> list[Tile]:
             unit="%",
             url=reverse("selfchecks:overview"),
             hint=_("%(n)s businesses missed yesterday") % {"n": f"{c['missing_count']:,}"},
-            tone="" if rate is None else "good" if rate >= 90 else "warn" if rate >= 60 else "bad",
+            tone=kpis.tone("selfcheck_daily", rate),
         )
     ]

@@ -26,6 +26,9 @@ class DailyItem(models.Model):
     business_type = models.CharField(_("business type"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("daily check item")
         verbose_name_plural = _("daily check items")

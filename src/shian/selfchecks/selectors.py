@@ -9,11 +9,11 @@ from collections import defaultdict
 from django.db.models import Count, F
 from django.utils import timezone
 
-from shian.core.models import Region, User
+from shian.core.models import User
+from shian.core.rollup import RegionTally, child_level, pct
 from shian.core.scoping import VIEW
 from shian.registry.choices import BusinessStatus, BusinessType
 from shian.registry.models import Business
-from shian.registry.selectors import child_level
 
 from .models import Kind, SelfCheck
 from .services import period_start
@@ -43,29 +43,19 @@ def compliance(user: User, kind: str = Kind.DAILY, today: dt.date | None = None)
     filed = SelfCheck.objects.restrict(user, VIEW).filter(
         kind=kind, period_start__in=window, business__status=BusinessStatus.OPERATING
     )
-    level = child_level(user)
-
-    def code(path: str) -> str:
-        parts = path.strip("/").split("/")
-        return parts[level - 1] if len(parts) >= level else parts[-1]
-
-    expected_region: dict[str, int] = defaultdict(int)
+    by_region = RegionTally(level=child_level(user), width=2)  # (filed, expected)
     expected_type: dict[str, int] = defaultdict(int)
     for row in businesses.values("region_path", "type").annotate(n=Count("id")):
-        expected_region[code(row["region_path"])] += row["n"] * len(window)
+        by_region.add(row["region_path"], 0, row["n"] * len(window))
         expected_type[row["type"]] += row["n"] * len(window)
-    filed_region: dict[str, int] = defaultdict(int)
     filed_type: dict[str, int] = defaultdict(int)
     for row in filed.values(path=F("business__region_path"), t=F("business__type")).annotate(n=Count("id")):
-        filed_region[code(row["path"])] += row["n"]
+        by_region.add(row["path"], row["n"], 0)
         filed_type[row["t"]] += row["n"]
-    names = dict(Region.objects.filter(code__in=expected_region).values_list("code", "name"))
     labels = dict(BusinessType.choices)
-
-    def pct(f: int, e: int) -> float | None:
-        return round(100.0 * f / e, 1) if e else None
-
-    total_expected, total_filed = sum(expected_region.values()), sum(filed_region.values())
+    region_rows = by_region.rows()
+    total_filed = sum(r["values"][0] for r in region_rows)
+    total_expected = sum(r["values"][1] for r in region_rows)
     latest = window[0]
     missing = businesses.exclude(pk__in=SelfCheck.objects.filter(kind=kind, period_start=latest).values("business_id"))
     return {
@@ -77,8 +67,9 @@ def compliance(user: User, kind: str = Kind.DAILY, today: dt.date | None = None)
         "rate": pct(total_filed, total_expected),
         "by_region": sorted(
             (
-                {"name": names.get(c, c), "filed": filed_region[c], "expected": e, "rate": pct(filed_region[c], e)}
-                for c, e in expected_region.items()
+                {"name": r["name"], "filed": f, "expected": e, "rate": pct(f, e)}
+                for r in region_rows
+                for f, e in [r["values"]]
             ),
             key=lambda r: r["name"],
         ),

@@ -1,25 +1,22 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core.scoping import ADD, BUSINESS_SCOPED_ROLES, VIEW, role_may
+from shian.core.policy import ADD, VIEW, check_kind, get_object_for_user, is_business_scoped, operation
 from shian.registry.models import Business
 
 from . import selectors, services
 from .models import Kind, SelfCheck
 
 
-@login_required
+@operation(VIEW, "selfchecks.selfcheck")
 def overview(request):
     """Regulators: compliance rates and who is missing. Business staff: their forms and history."""
-    if not role_may(request.user, VIEW, SelfCheck):
-        raise PermissionDenied
-    if request.user.role in BUSINESS_SCOPED_ROLES:
+    if is_business_scoped(request.user):
         return _business_page(request)
     kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.DAILY
     return render(
@@ -30,10 +27,9 @@ def overview(request):
 
 
 def _business_page(request):
-    business = Business.objects.restrict(request.user, VIEW).get(pk=request.user.business_id)
+    business = get_object_for_user(Business, request.user, VIEW, pk=request.user.business_id)
     if request.method == "POST":
-        if not role_may(request.user, ADD, SelfCheck):
-            raise PermissionDenied
+        check_kind(request.user, ADD, SelfCheck)
         kind = request.POST.get("kind", "")
         failed = [int(v) for v in request.POST.getlist("failed") if v.isdigit()]
         try:

@@ -3,16 +3,16 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
-from shian.core.api import AUTH
-from shian.core.scoping import CHANGE, VIEW, get_object_for_user, role_may
+from shian.core.api import AUTH, JobOut, job_out
+from shian.core.policy import CHANGE, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
-from . import selectors, services
-from .models import BusinessGrade, RiskRuleSet
+from . import selectors
+from .models import BusinessGrade
 
 router = Router(tags=["supervision"], auth=AUTH)
 
@@ -57,26 +57,16 @@ class DistributionOnDayOut(Schema):
     graded: int
 
 
-class RecomputeOut(Schema):
-    graded: int
-    changed: int
-
-
-def _require_view(request):
-    if not role_may(request.user, VIEW, BusinessGrade):
-        raise PermissionDenied("your role may not view risk grades")
-
-
 @router.get("/grades", response=list[GradeOut])
 @paginate(LimitOffsetPagination)
+@operation(VIEW, "supervision.businessgrade")
 def grade_list(request, grade: str | None = None, q: str | None = None):
-    _require_view(request)
     return selectors.grade_list(request.user, grade=grade, q=q)
 
 
 @router.get("/grades/distribution", response=DistributionOut)
+@operation(VIEW, "supervision.businessgrade")
 def grade_distribution(request):
-    _require_view(request)
     d = selectors.grade_distribution(request.user)
     return {
         "rule_set": d["rule_set"].code if d["rule_set"] else None,
@@ -92,8 +82,8 @@ def grade_distribution(request):
     response=list[DistributionOnDayOut],
     summary="Grades held at the end of each of the last year ends (and today), from the grade history",
 )
+@operation(VIEW, "supervision.businessgrade")
 def grade_distribution_history(request, years: int = Query(3, ge=1, le=20)):
-    _require_view(request)
     days = selectors.year_end_days(years)
     d = selectors.grade_distribution_on(request.user, days)
     return [
@@ -107,8 +97,8 @@ def grade_distribution_history(request, years: int = Query(3, ge=1, le=20)):
 
 
 @router.get("/businesses/{business_id}/grade", response=BusinessGradeOut)
+@operation(VIEW, "supervision.businessgrade", obj={"business_id": "registry.business"})
 def business_grade(request, business_id: int):
-    _require_view(request)
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
     current = BusinessGrade.objects.filter(business=business).select_related("rule_set").first()
     band = current.rule_set.bands.filter(grade=current.grade).first() if current else None
@@ -122,10 +112,15 @@ def business_grade(request, business_id: int):
 
 @router.post(
     "/grades/recompute",
-    response=RecomputeOut,
+    response={202: JobOut},
     summary="Regrade every business now, or as of a past day to extend grade history (city administrators)",
 )
+@operation(CHANGE, "supervision.riskruleset")
 def recompute(request, as_of: dt.date | None = None):
-    if not role_may(request.user, CHANGE, RiskRuleSet):
-        raise PermissionDenied("only city administrators may recompute grades")
-    return services.grades_recompute(trigger="api", actor=request.user, as_of=as_of)
+    """Queues the regrade as a background job (202): poll ``GET /api/jobs/{id}``; its ``result`` has the
+    counts ``graded`` and ``changed``. An impossible ``as_of`` is refused at once (422). An
+    ``Idempotency-Key`` header makes a retried request the same job."""
+    from .tasks import start_regrade
+
+    key = request.headers.get("Idempotency-Key", "")[:200]
+    return Status(202, job_out(start_regrade(actor=request.user, as_of=as_of, trigger="api", key=key)))

@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Risk-graded supervision")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, scoping, tabs
+        from shian.core import demo, kpis, navigation, policy, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES, Role
 
         from . import demo as supervision_demo
@@ -21,16 +21,17 @@ class SupervisionConfig(AppConfig):
         scoping.grant(BUSINESS_ROLES, "supervision.businessgrade", {scoping.VIEW})
         scoping.grant(BUSINESS_ROLES, "supervision.gradechange", {scoping.VIEW})
         scoping.grant([Role.CITY_ADMIN], "supervision.riskruleset", {scoping.VIEW, scoping.CHANGE})
+        # the rule tables are city-wide configuration: officials read them (the rules page), the city edits
+        for label in ("riskruleset", "staticfactor", "dynamicfactor", "gradeband"):
+            scoping.grant(regulators, f"supervision.{label}", {scoping.VIEW})
+            scoping.grant([Role.CITY_ADMIN], f"supervision.{label}", {scoping.CHANGE})
 
         navigation.register(
             "grades",
             _("Risk grades"),
             "supervision:grades",
             order=22,
-            visible=lambda u: (
-                scoping.role_may(u, scoping.VIEW, "supervision.businessgrade")
-                and u.role not in scoping.BUSINESS_SCOPED_ROLES
-            ),
+            visible=lambda u: policy.may(u, scoping.VIEW, "supervision.businessgrade") and policy.is_regional(u),
         )
         tabs.register(
             "registry.business",
@@ -38,7 +39,7 @@ class SupervisionConfig(AppConfig):
             label=_("Risk grade"),
             render=views.render_business_tab,
             order=35,
-            visible=lambda u, obj: scoping.role_may(u, scoping.VIEW, "supervision.businessgrade"),
+            visible=lambda u, obj: policy.may(u, scoping.VIEW, "supervision.businessgrade"),
         )
         kpis.register(
             "supervision",

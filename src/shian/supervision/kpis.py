@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shian.core.kpis import Bar, Chart, Tile
-from shian.core.scoping import VIEW, role_may
+from shian.core.policy import VIEW, may
 
 from . import selectors
 from .models import BusinessGrade
@@ -10,7 +10,7 @@ from .models import BusinessGrade
 
 def data(user):
     """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
-    return selectors.grade_distribution(user) if role_may(user, VIEW, BusinessGrade) else None
+    return selectors.grade_distribution(user) if may(user, VIEW, BusinessGrade) else None
 
 
 def tiles(user, d) -> list[Tile]:
@@ -18,9 +18,11 @@ def tiles(user, d) -> list[Tile]:
         return []
     if not d["rule_set"]:
         return []
-    high = d["totals"][-1] if d["totals"] else ("", 0)
-    if d["rule_set"].code == "uk-fsa-flcop":  # in the UK scheme A is the highest risk
-        high = next((t for t in d["totals"] if t[0] == "A"), high)
+    # the highest-risk grade is the band the rule set marks "high" (data), with the highest score
+    totals = dict(d["totals"])
+    high_bands = [b for b in d["bands"] if b.risk == "high"] or d["bands"][-1:]
+    top = max(high_bands, key=lambda b: b.min_score) if high_bands else None
+    high = (top.grade, totals.get(top.grade, 0)) if top else ("", 0)
     return [
         Tile(
             "grade_high",

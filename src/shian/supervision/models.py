@@ -21,6 +21,9 @@ class RiskRuleSet(models.Model):
         _("in force"), default=False, help_text=_("Exactly one rule set is in force; it grades every business.")
     )
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("risk rule set")
         verbose_name_plural = _("risk rule sets")
@@ -38,6 +41,9 @@ class StaticFactor(models.Model):
     min_scale = models.PositiveSmallIntegerField(_("from scale"), choices=Scale.choices, null=True, blank=True)
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
     note = models.CharField(_("note"), max_length=255, blank=True)
+
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("static factor")
@@ -57,6 +63,9 @@ class DynamicFactor(models.Model):
     max_points = models.DecimalField(_("at most"), max_digits=5, decimal_places=1)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dynamic factor")
         verbose_name_plural = _("dynamic factors")
@@ -65,6 +74,9 @@ class DynamicFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.points_per_unit}"
+
+
+TONE_BY_RISK = {"low": "", "medium": "warn", "high": "bad"}
 
 
 class GradeBand(models.Model):
@@ -76,6 +88,16 @@ class GradeBand(models.Model):
     inspections_min = models.DecimalField(_("inspections per year, at least"), max_digits=4, decimal_places=2)
     inspections_max = models.DecimalField(_("inspections per year, at most"), max_digits=4, decimal_places=2)
     label = models.CharField(_("label"), max_length=60, blank=True)
+    risk = models.CharField(
+        _("risk level"),
+        max_length=8,
+        choices=[("low", _("low risk")), ("medium", _("medium risk")), ("high", _("high risk"))],
+        default="low",
+        help_text=_("How the grade is shown (colour) and which grade counts as the highest risk."),
+    )
+
+    scope_city_wide = True  # city-wide configuration, read through a grant
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grade band")
@@ -85,6 +107,11 @@ class GradeBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} > {self.min_score}"
+
+    @property
+    def tone(self) -> str:
+        """The badge colour: decided by the band's risk level (data), never by its letter."""
+        return TONE_BY_RISK.get(self.risk, "")
 
 
 class BusinessGrade(models.Model):

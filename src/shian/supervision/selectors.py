@@ -8,9 +8,9 @@ from collections import Counter
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from shian.core.models import Region, User
+from shian.core.models import User
+from shian.core.rollup import RegionTally, child_level
 from shian.core.scoping import VIEW
-from shian.registry.selectors import child_level
 
 from .models import BusinessGrade, GradeBand, GradeChange, RiskRuleSet
 
@@ -38,13 +38,13 @@ def grade_distribution(user: User) -> dict:
     bands = list(GradeBand.objects.filter(rule_set=rule_set).order_by("min_score")) if rule_set else []
     qs = BusinessGrade.objects.restrict(user, VIEW).filter(rule_set=rule_set)
     totals = Counter(dict(qs.values_list("grade").annotate(n=Count("id")).values_list("grade", "n")))
-    level = child_level(user)
-    by_code: dict[str, Counter] = {}
+    position = {b.grade: i for i, b in enumerate(bands)}
+    by_region = RegionTally(level=child_level(user), width=len(bands))
     for row in qs.values(path=F("business__region_path"), g=F("grade")).annotate(n=Count("id")):
-        parts = row["path"].strip("/").split("/")
-        if len(parts) >= level:
-            by_code.setdefault(parts[level - 1], Counter())[row["g"]] += row["n"]
-    names = dict(Region.objects.filter(code__in=by_code).values_list("code", "name"))
+        if row["g"] in position:
+            counts = [0] * len(bands)
+            counts[position[row["g"]]] = row["n"]
+            by_region.add(row["path"], *counts)
     required_min = sum(float(b.inspections_min) * totals.get(b.grade, 0) for b in bands)
     required_max = sum(float(b.inspections_max) * totals.get(b.grade, 0) for b in bands)
     return {
@@ -54,13 +54,7 @@ def grade_distribution(user: User) -> dict:
         "graded": sum(totals.values()),
         "inspections_min": round(required_min),
         "inspections_max": round(required_max),
-        "by_region": sorted(
-            (
-                {"code": c, "name": names.get(c, c), "counts": [cnt.get(b.grade, 0) for b in bands]}
-                for c, cnt in by_code.items()
-            ),
-            key=lambda r: r["name"],
-        ),
+        "by_region": [{"code": r["code"], "name": r["name"], "counts": r["values"]} for r in by_region.rows()],
     }
 
 

@@ -37,27 +37,12 @@ def grades_recompute(
     and changes to that day: how a bureau back-fills grade history after importing past records.
     History only grows forward: a date before grades already computed is refused."""
     book = RuleBook.active()
-    at = None
-    if as_of is not None:
-        at = _end_of(as_of)
-        if as_of >= timezone.localdate():
-            raise ValidationError({"as_of": _("Grade history is for past days; leave the date out to grade now.")})
+    at = as_of_check(as_of, business_ids)
     businesses = Business.objects.order_by("pk")
     if business_ids is not None:
         businesses = businesses.filter(pk__in=business_ids)
     if at is not None:
         businesses = businesses.filter(created_at__lte=at)
-        later = GradeChange.objects.filter(at__gt=at)
-        if business_ids is not None:
-            later = later.filter(business_id__in=business_ids)
-        first_later = later.order_by("at").values_list("at", flat=True).first()
-        if first_later is not None:
-            raise ValidationError(
-                {
-                    "as_of": _("Grades were already computed on %(d)s; history can only be extended forward.")
-                    % {"d": timezone.localtime(first_later).date()}
-                }
-            )
     ids = business_ids if business_ids is not None and at is None else list(businesses.values_list("pk", flat=True))
     # Grading everyone: each indicator answers once for all businesses, and chunks are read by pk range
     # (thousands-long IN lists cost more to build and run than the rows they fetch).
@@ -78,6 +63,28 @@ def grades_recompute(
             f"{counts['graded']} graded, {counts['changed']} changed",
         )
     return counts
+
+
+def as_of_check(as_of: dt.date | None, business_ids: list[int] | None = None) -> dt.datetime | None:
+    """Refuse a grading date that cannot extend history (today or later, or before grades already
+    computed); return the end of that day. Callers that queue a regrade ask before queueing it."""
+    if as_of is None:
+        return None
+    if as_of >= timezone.localdate():
+        raise ValidationError({"as_of": _("Grade history is for past days; leave the date out to grade now.")})
+    at = _end_of(as_of)
+    later = GradeChange.objects.filter(at__gt=at)
+    if business_ids is not None:
+        later = later.filter(business_id__in=business_ids)
+    first_later = later.order_by("at").values_list("at", flat=True).first()
+    if first_later is not None:
+        raise ValidationError(
+            {
+                "as_of": _("Grades were already computed on %(d)s; history can only be extended forward.")
+                % {"d": timezone.localtime(first_later).date()}
+            }
+        )
+    return at
 
 
 def _end_of(day: dt.date) -> dt.datetime:

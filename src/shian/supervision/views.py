@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import modelform_factory
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core.scoping import CHANGE, VIEW, role_may
+from shian.core.policy import CHANGE, VIEW, get_object_for_user, may, operation
 from shian.core.selectors import regions_for_user
 
 from . import selectors, services
@@ -24,18 +23,16 @@ RULE_TABLES = {"static": StaticFactor, "dynamic": DynamicFactor, "band": GradeBa
 RULE_FIELDS = {
     "static": ["business_type", "min_scale", "points", "note"],
     "dynamic": ["indicator", "points_per_unit", "max_points", "note"],
-    "band": ["grade", "min_score", "inspections_min", "inspections_max", "label"],
+    "band": ["grade", "min_score", "inspections_min", "inspections_max", "label", "risk"],
 }
 
 
 def _may_edit_rules(user) -> bool:
-    return role_may(user, CHANGE, RiskRuleSet)
+    return may(user, CHANGE, RiskRuleSet)
 
 
-@login_required
+@operation(VIEW, "supervision.businessgrade")
 def grades(request):
-    if not role_may(request.user, VIEW, BusinessGrade):
-        raise PermissionDenied
     grade = (request.GET.get("grade") or "").strip()[:2] or None
     region = request.GET.get("region")
     region_path = None
@@ -45,11 +42,13 @@ def grades(request):
     page = Paginator(selectors.grade_list(request.user, grade=grade, region_path=region_path, q=q), 50).get_page(
         request.GET.get("page")
     )
+    dist = selectors.grade_distribution(request.user)
     return render(
         request,
         "supervision/grades.html",
         {
-            "dist": selectors.grade_distribution(request.user),
+            "dist": dist,
+            "tones": {b.grade: b.tone for b in dist["bands"]},
             "page": page,
             "grade": grade or "",
             "q": q or "",
@@ -60,10 +59,8 @@ def grades(request):
     )
 
 
-@login_required
+@operation(VIEW, "supervision.riskruleset")
 def rules(request):
-    if not role_may(request.user, VIEW, BusinessGrade):
-        raise PermissionDenied
     return render(
         request,
         "supervision/rules.html",
@@ -74,35 +71,27 @@ def rules(request):
     )
 
 
-@login_required
+@operation(VIEW, "supervision.businessgrade")
 def grade_years(request):
     """The grade distribution at each of the last three year ends (and today), from the grade history."""
-    if not role_may(request.user, VIEW, BusinessGrade):
-        raise PermissionDenied
     days = selectors.year_end_days(3)
     return render(
         request, "supervision/grade_years.html", {"dist": selectors.grade_distribution_on(request.user, days)}
     )
 
 
-@login_required
 @require_POST
+@operation(CHANGE, "supervision.riskruleset", obj="pk")
 def rule_set_activate(request, pk: int):
-    if not _may_edit_rules(request.user):
-        raise PermissionDenied
-    rule_set = services.rule_set_activate(actor=request.user, rule_set=get_object_or_404(RiskRuleSet, pk=pk))
-    counts = services.grades_recompute(trigger="rule set change", actor=request.user)
-    messages.success(
-        request, _("%(name)s is in force; %(n)d grades changed.") % {"name": rule_set.name, "n": counts["changed"]}
-    )
-    return redirect("supervision:rules")
+    rule_set = get_object_for_user(RiskRuleSet, request.user, CHANGE, pk=pk)
+    from .tasks import start_rule_set_switch  # put in force and regrade everyone: one background job
+
+    return redirect(start_rule_set_switch(actor=request.user, rule_set=rule_set))
 
 
-@login_required
 @require_POST
+@operation(CHANGE, "supervision.riskruleset")
 def recompute(request):
-    if not _may_edit_rules(request.user):
-        raise PermissionDenied
     raw = request.POST.get("as_of", "").strip()
     try:
         as_of = parse_date(raw) if raw else None
@@ -111,22 +100,21 @@ def recompute(request):
     if raw and as_of is None:
         messages.error(request, _("“%(v)s” is not a date (YYYY-MM-DD).") % {"v": raw})
         return redirect("supervision:grades")
-    try:
-        counts = services.grades_recompute(trigger="manual", actor=request.user, as_of=as_of)
+    from .tasks import start_regrade
+
+    try:  # an impossible date is refused here; the regrade itself is a background job
+        job = start_regrade(actor=request.user, as_of=as_of, trigger="manual")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("supervision:grades")
-    messages.success(
-        request, _("%(g)d businesses graded, %(c)d grades changed.") % {"g": counts["graded"], "c": counts["changed"]}
-    )
-    return redirect("supervision:grades")
+    return redirect(job)
 
 
-@login_required
+@operation(CHANGE, "supervision.riskruleset", obj={"pk": "supervision.staticfactor"})
 def rule_row_edit(request, table: str, pk: int):
-    if not _may_edit_rules(request.user) or table not in RULE_TABLES:
+    if table not in RULE_TABLES:
         raise Http404
-    row = get_object_or_404(RULE_TABLES[table], pk=pk)
+    row = get_object_for_user(RULE_TABLES[table], request.user, CHANGE, pk=pk)
     form_class = modelform_factory(RULE_TABLES[table], fields=RULE_FIELDS[table])
     form = form_class(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():

@@ -115,7 +115,7 @@ def test_scope_and_business_read_only(users, web, api, shop, city):
     mine = services.inspection_start(actor=users["inspector"], business=shop)
     owner = UserFactory(username="owner", role=Role.BUSINESS_STAFF, business=shop)
     assert web(owner).get(f"/inspections/{mine.pk}/").context["editable"] is False
-    assert api(owner).put(f"/api/inspections/{mine.pk}/results", {"results": []}).status_code == 404
+    assert api(owner).put(f"/api/inspections/{mine.pk}/results", {"results": []}).status_code == 403
 
 
 def test_api_flow(users, api, shop):

@@ -79,15 +79,20 @@ def test_pages_api_and_scope(users, web, api, district, city):
     response = web(users["haishu"]).post(
         "/inspections/plans/", {"region": district.pk, "year": YEAR, "random_share": "0.2", "seed": "7"}
     )
-    assert response.status_code == 302
-    page = web(users["inspector"]).get(response["Location"])
+    assert response.status_code == 302  # to the job's page (a background job; run inline in tests)
+    job = web(users["inspector"]).get(response["Location"]).context["job"]
+    assert job.state == "succeeded" and job.kind == "inspections.plan"
+    page = web(users["inspector"]).get(job.result_url)
     expected = routine_count() + round(routine_count() * 0.2)
     assert sum(page.context["counts"].values()) == expected
     assert web(users["jiangbei"]).get(response["Location"]).status_code == 404
+    assert web(users["jiangbei"]).get(job.result_url).status_code == 404
     assert web(users["inspector"]).post("/inspections/plans/", {"region": district.pk, "year": YEAR}).status_code == 403
-    body = api(users["haishu"]).post("/api/plans", {"region_id": district.pk, "year": YEAR, "seed": 7}).json()
+    response = api(users["haishu"]).post("/api/plans", {"region_id": district.pk, "year": YEAR, "seed": 7})
+    assert response.status_code == 202
+    body = response.json()["result"]
     assert body["seed"] == 7 and body["visits"] == expected
-    visits = api(users["haishu"]).get(f"/api/plans/{body['id']}/visits").json()
+    visits = api(users["haishu"]).get(f"/api/plans/{body['plan_id']}/visits").json()
     assert visits["count"] == expected and {v["status"] for v in visits["items"]} <= {
         "done",
         "due",

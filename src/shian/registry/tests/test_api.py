@@ -40,7 +40,7 @@ def test_validation_error_names_the_field(users, api, city):
 def test_region_outside_scope(users, api, city):
     response = api(users["haishu"]).post("/api/businesses", _body(city, region_id=city["jiangbei_grid"].pk))
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "region"]
+    assert response.json()["detail"][0]["loc"] == ["body", "region_id"]
 
 
 def test_list_filters(users, api, haishu_shop, jiangbei_shop, city):

@@ -245,3 +245,20 @@ def test_cli_import(city, tmp_path, capsys):
         call_command("import_businesses", str(bad), "--report", str(report))
     assert "row 2" in capsys.readouterr().err
     assert report.exists()
+
+
+def test_a_licence_number_elsewhere_does_not_disclose_the_other_business(users, city):
+    """A licence number already held by a business in another district is refused without naming
+    that business's USCC; one in the importer's own area is named."""
+    from shian.registry.tests.factories import BusinessFactory, LicenceFactory
+
+    elsewhere = BusinessFactory(region=city["jiangbei_grid"])
+    LicenceFactory(business=elsewhere, number="JY23302050000011")
+    here = BusinessFactory(region=city["haishu_grid"])
+    LicenceFactory(business=here, number="JY23302030000011")
+    data = csv_bytes([row(1, licence_number="JY23302050000011"), row(2, licence_number="JY23302030000011")])
+    result = import_businesses(data=data, filename="x.csv", actor=users["haishu"])
+    messages = {e["value"]: e["message"] for e in result.run.errors}
+    assert elsewhere.uscc not in messages["JY23302050000011"]
+    assert "already registered to another business" in messages["JY23302050000011"]
+    assert here.uscc in messages["JY23302030000011"]

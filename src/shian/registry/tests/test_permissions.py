@@ -74,8 +74,8 @@ def test_api_licence_and_staff_by_id_scoped(users, api, jiangbei_shop):
 
 def test_inspector_reads_but_cannot_write(users, web, api, haishu_shop):
     assert web(users["inspector"]).get(f"/registry/businesses/{haishu_shop.pk}/").status_code == 200
-    assert web(users["inspector"]).get(f"/registry/businesses/{haishu_shop.pk}/edit/").status_code == 404
-    assert api(users["inspector"]).patch(f"/api/businesses/{haishu_shop.pk}", {"name": "x"}).status_code == 404
+    assert web(users["inspector"]).get(f"/registry/businesses/{haishu_shop.pk}/edit/").status_code == 403
+    assert api(users["inspector"]).patch(f"/api/businesses/{haishu_shop.pk}", {"name": "x"}).status_code == 403
     body = {
         "name": "x",
         "uscc": haishu_shop.uscc,
@@ -93,7 +93,7 @@ def test_business_staff_see_only_their_business(shop_user, web, api, haishu_shop
     # they keep their own staff list, but cannot edit the business record
     response = api(shop_user).post(f"/api/businesses/{haishu_shop.pk}/staff", {"role": "director", "name": "新总监"})
     assert response.status_code == 201
-    assert api(shop_user).patch(f"/api/businesses/{haishu_shop.pk}", {"name": "x"}).status_code == 404
+    assert api(shop_user).patch(f"/api/businesses/{haishu_shop.pk}", {"name": "x"}).status_code == 403
 
 
 def test_public_sees_no_register(users, web, api, haishu_shop):

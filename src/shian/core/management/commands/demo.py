@@ -56,9 +56,12 @@ class Command(BaseCommand):
 
 def current_logins() -> list[tuple[str, str, str]]:
     from shian.core.models import User
+    from shian.core.scoping import businesses_of
 
     rows = []
-    for u in User.objects.select_related("region", "business").order_by("pk"):
+    users = list(User.objects.select_related("region").order_by("pk"))
+    businesses_of(users)
+    for u in users:
         scope = u.region.name if u.region_id else (u.business.name if u.business_id else "—")
         rows.append((u.username, str(u.get_role_display()), scope))
     return rows

@@ -10,8 +10,10 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default="-")
 
     def handle(self, *args, path, **options):
-        from shian.api import api
+        from django.conf import settings
+        from django.utils.module_loading import import_string
 
+        api = import_string(settings.API_OBJECT)  # the project's NinjaAPI; core imports no app's API
         text = json.dumps(api.get_openapi_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         if path == "-":
             self.stdout.write(text)

@@ -1,0 +1,31 @@
+"""The grade colour comes from the band's risk level (data), not from the letter: in the UK scheme A
+is the highest risk and D is low risk (it was shown red through an and/or precedence slip)."""
+
+import pytest
+
+from shian.supervision.models import GradeBand
+
+
+@pytest.mark.django_db
+def test_band_risk_decides_the_colour_in_both_rule_sets():
+    tone = {(b.rule_set.code, b.grade): b.tone for b in GradeBand.objects.select_related("rule_set")}
+    assert tone[("cn-samr-2016", "D")] == "bad"
+    assert tone[("cn-samr-2016", "C")] == "warn"
+    assert tone[("cn-samr-2016", "A")] == ""
+    assert tone[("uk-fsa-flcop", "A")] == "bad"
+    assert tone[("uk-fsa-flcop", "B")] == "warn"
+    assert tone[("uk-fsa-flcop", "D")] == ""  # low risk, not red
+
+
+@pytest.mark.django_db
+def test_highest_risk_tile_follows_the_data(users):
+    from shian.supervision import kpis
+    from shian.supervision.models import RiskRuleSet
+
+    RiskRuleSet.objects.update(active=False)
+    RiskRuleSet.objects.filter(code="uk-fsa-flcop").update(active=True)
+    tiles = kpis.tiles(users["admin"], kpis.data(users["admin"]))
+    assert tiles[0].url.endswith("?grade=A")
+    RiskRuleSet.objects.update(active=False)
+    RiskRuleSet.objects.filter(code="cn-samr-2016").update(active=True)
+    assert kpis.tiles(users["admin"], kpis.data(users["admin"]))[0].url.endswith("?grade=D")
