@@ -212,14 +212,21 @@ def bench_background_import(rows: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--businesses", type=int, required=True)
+    parser.add_argument("--businesses", type=int, help="generate a city of this size (not with --existing)")
     parser.add_argument("--import-rows", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="use the database as it is (e.g. a `shian demo --size city`): no reset, no generation; "
+        "SHIAN_DATA_DIR or SHIAN_DATABASE_URL say which",
+    )
+    parser.add_argument("--import-only", action="store_true", help="only the import (with --import-rows)")
     args = parser.parse_args()
-    url = os.environ["SHIAN_DATABASE_URL"]
-    reset_database(url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shian.settings")
+    if not args.existing:
+        reset_database(os.environ["SHIAN_DATABASE_URL"])
     import django
 
     django.setup()
@@ -227,14 +234,21 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("demo", businesses=args.businesses, no_progress=True, stdout=io.StringIO())
-    result = {
-        "database": connection.vendor,
-        "businesses": args.businesses,
-        "demo_generation_s": round(time.perf_counter() - started, 1),
-    }
-    if not args.generate_only:
+    if args.existing:
+        from shian.registry.models import Business
+
+        result = {"database": connection.vendor, "businesses": Business.objects.count(), "demo_generation_s": None}
+    else:
+        started = time.perf_counter()
+        call_command("demo", businesses=args.businesses, no_progress=True, stdout=io.StringIO())
+        result = {
+            "database": connection.vendor,
+            "businesses": args.businesses,
+            "demo_generation_s": round(time.perf_counter() - started, 1),
+        }
+    if args.import_only and args.import_rows:
+        result["import"] = bench_import(args.import_rows)
+    elif not args.generate_only:
         from shian.supervision.services import grades_recompute
 
         started = time.perf_counter()

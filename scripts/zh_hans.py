@@ -782,3 +782,68 @@ ZH.update(
         "Graded": "已分级",
     }
 )
+
+ZH.update(
+    {
+        # platform hardening: access policy, audit presentation, background jobs, pager, grade bands
+        "a user outside your area": "辖区外用户",
+        "The job could not be queued: %(err)s": "任务未能排队：%(err)s",
+        "The worker running this job (%(worker)s) stopped before it finished; nothing was kept.": (
+            "执行该任务的后台进程（%(worker)s）在完成前停止，未保留任何结果。"
+        ),
+        "The worker running this job (%(worker)s) stopped answering (no sign of life since %(at)s); "
+        "nothing was kept.": "执行该任务的后台进程（%(worker)s）已无响应（自 %(at)s 起无心跳），未保留任何结果。",
+        "Start it again.": "请重新发起。",
+        "Queued": "排队中",
+        "Running": "运行中",
+        "job": "任务",
+        "done": "已完成",
+        "total": "总数",
+        "step": "步骤",
+        "result": "结果",
+        "error": "错误",
+        "queued at": "排队时间",
+        "started at": "开始时间",
+        "finished at": "结束时间",
+        "background job": "后台任务",
+        "background jobs": "后台任务",
+        "Pages": "分页",
+        "Asked by": "发起人",
+        "Queued at": "排队时间",
+        "Started at": "开始时间",
+        "Finished at": "结束时间",
+        "Waiting for a worker to start it…": "等待后台进程开始执行……",
+        "%(done)s of %(total)s done": "已完成 %(done)s / %(total)s",
+        "You may leave this page: the work goes on, and this page shows where it stands.": (
+            "可以离开本页：任务会继续执行，回到本页可查看进度。"
+        ),
+        "See the result": "查看结果",
+        "Generate a yearly inspection plan": "生成年度检查计划",
+        "Plan %(year)d for %(region)s": "%(region)s %(year)d 年度计划",
+        "this licence number is already registered to another business": "该许可证编号已登记在其他经营主体名下",
+        "business account": "经营主体账号",
+        "business accounts": "经营主体账号",
+        "This business has records that must be kept (%(kinds)s); set its status to deregistered instead.": (
+            "该经营主体有须保留的记录（%(kinds)s），不能删除；请将其状态改为注销。"
+        ),
+        "Checking rows": "校验数据行",
+        "Writing (all or nothing)": "写入（全部成功或全部不写入）",
+        "Nothing was imported: the file has %(n)d errors. Download the report, fix the rows and upload it "
+        "again.": "未导入任何数据：文件有 %(n)d 处错误。请下载错误报告，修改后重新上传。",
+        "Import %(name)s": "导入 %(name)s",
+        "risk level": "风险程度",
+        "low risk": "低风险",
+        "medium risk": "中风险",
+        "high risk": "高风险",
+        "How the grade is shown (colour) and which grade counts as the highest risk.": (
+            "决定该等级的显示颜色，以及哪一等级计为最高风险。"
+        ),
+        "Regrade every business": "全部经营主体重新分级",
+        "Regrade every business as of %(d)s": "按 %(d)s 的情况全部重新分级",
+        "Put a rule set in force": "启用规则集",
+        "Put %(name)s in force and regrade every business": "启用 %(name)s 并全部重新分级",
+        "Regrade": "重新分级",
+        "Regrade %(name)s (%(why)s)": "重新分级 %(name)s（%(why)s）",
+    }
+)
+PLURALS.update({"%(total)s in all": "共 %(total)s 条", "%(n)s error so far": "目前 %(n)s 处错误"})
