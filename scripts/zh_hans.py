@@ -847,3 +847,14 @@ ZH.update(
     }
 )
 PLURALS.update({"%(total)s in all": "共 %(total)s 条", "%(n)s error so far": "目前 %(n)s 处错误"})
+
+ZH.update(
+    {
+        "Not allowed": "无权访问",
+        "Your role may not open this page or do this. If your work needs it, ask your administrator for the "
+        "right role.": "您的角色无权打开此页面或执行此操作。如工作需要，请联系管理员调整角色。",
+        "Back to the dashboard": "返回工作台",
+        "Not found": "未找到",
+        "There is no such page, or it is not in your area.": "页面不存在，或不在您的辖区范围内。",
+    }
+)

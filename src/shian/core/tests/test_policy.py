@@ -118,3 +118,14 @@ def test_nul_characters_are_refused_with_a_clear_400(users, web, api):
     assert web(users["haishu"]).get("/registry/businesses/?q=%00").status_code == 400
     r = api(users["haishu"]).post("/api/hazards", {"business_id": 1, "title": "a\u0000b"})
     assert r.status_code == 400 and "NUL" in r.json()["detail"][0]["msg"]
+
+
+@pytest.mark.django_db
+def test_refusal_pages_speak_chinese_and_keep_the_navigation(users, web, settings):
+    settings.DEBUG = False
+    page = web(users["public"]).get("/registry/businesses/")
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "无权访问" in html and 'href="/"' in html and "favicon.svg" in html
+    missing = web(users["haishu"]).get("/registry/businesses/987654321/")
+    assert missing.status_code == 404 and "未找到" in missing.content.decode()
