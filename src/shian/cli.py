@@ -26,7 +26,6 @@ def _migrate() -> None:
 
 def _reset_database() -> None:
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
 
     db = settings.DATABASES["default"]
@@ -37,8 +36,12 @@ def _reset_database() -> None:
             if os.path.exists(path):
                 os.remove(path)
     else:
+        # not `flush`: it would also empty the rows the migrations seed (checklists, rule sets, staffing
+        # rules), and the demo needs them. Start from an empty schema and migrate again.
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
         _migrate()
-        call_command("flush", interactive=False, verbosity=0)
 
 
 # --- serving: a web server with a background worker (and the scheduler) beside it ----------------
