@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 
 sys.path.insert(0, str(Path(__file__).parent))
-from zh_hans import PLURALS, ZH  # noqa: E402
+from zh_hans import PLURALS, ZH, ZH_CONTEXT  # noqa: E402
 
 PO = Path(__file__).resolve().parents[1] / "src/shian/locale/zh_Hans/LC_MESSAGES/django.po"
 
@@ -27,6 +27,12 @@ def main() -> int:
                 entry.msgstr_plural = {0: text}
             else:
                 missing.append(entry.msgid)
+        elif entry.msgctxt:  # pgettext: the same English word, meaning different things
+            text = ZH_CONTEXT.get((entry.msgctxt, entry.msgid))
+            if text:
+                entry.msgstr = text
+            else:
+                missing.append(f"{entry.msgctxt} | {entry.msgid}")
         elif entry.msgid in ZH:
             entry.msgstr = ZH[entry.msgid]
         else:

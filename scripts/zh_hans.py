@@ -858,3 +858,16 @@ ZH.update(
         "There is no such page, or it is not in your area.": "页面不存在，或不在您的辖区范围内。",
     }
 )
+
+# pgettext: (context, msgid) for words that mean different things in different places
+ZH_CONTEXT = {
+    ("hazard state", "Closed"): "已闭环",
+    ("inspection state", "Closed"): "已完成",
+    ("business status", "Closed"): "注销",
+    ("staff member", "active"): "在岗",
+    ("rule in force", "active"): "启用",
+    ("audit action", "Updated"): "更新",
+    ("column: time of the last change", "Updated"): "更新时间",
+    ("grade before a change", "from"): "原等级",
+    ("start of a window", "from"): "起始日期",
+}

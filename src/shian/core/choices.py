@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.IntegerChoices):
@@ -23,7 +24,7 @@ class Role(models.TextChoices):
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
-    UPDATE = "update", _("Updated")
+    UPDATE = "update", pgettext_lazy("audit action", "Updated")
     DELETE = "delete", _("Deleted")
     TRANSITION = "transition", _("State change")
     IMPORT = "import", _("Imported")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Severity(models.TextChoices):
@@ -14,7 +15,7 @@ class HazardState(models.TextChoices):
     RECTIFYING = "rectifying", _("Rectifying")
     EVIDENCE_SUBMITTED = "evidence_submitted", _("Evidence submitted")
     VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hazard state", "Closed")
     ESCALATED = "escalated", _("Escalated to a case")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shian.core.models import Region, User
 from shian.core.scoping import ScopedQuerySet
@@ -29,7 +30,7 @@ class Outcome(models.TextChoices):
 
 class InspectionState(models.TextChoices):
     DRAFT = "draft", _("In progress")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("inspection state", "Closed")
 
 
 class ChecklistTemplate(models.Model):
@@ -37,7 +38,7 @@ class ChecklistTemplate(models.Model):
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
     version = models.CharField(_("version"), max_length=20, default="1")
     source = models.CharField(_("source"), max_length=255)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("rule in force", "active"), default=True)
 
     scope_city_wide = True  # city-wide configuration, read through a grant
     objects = ScopedQuerySet.as_manager()
@@ -258,7 +259,7 @@ class PlannedVisit(models.Model):
     inspector = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="planned_visits")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     due_on = models.DateField(_("due"))
-    window_start = models.DateField(_("from"))
+    window_start = models.DateField(pgettext_lazy("start of a window", "from"))
     planned_on = models.DateField(_("planned day"), null=True, blank=True)
 
     scope_path_lookup = "business__region_path"

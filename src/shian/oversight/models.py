@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shian.core.models import User
 from shian.core.scoping import ScopedQuerySet
@@ -43,7 +44,7 @@ class Assignment(models.Model):
         Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="oversight_assignments"
     )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    starts_on = models.DateField(pgettext_lazy("start of a window", "from"), default=timezone.localdate)
     ends_on = models.DateField(_("until"), null=True, blank=True)
     commitment_signed = models.BooleanField(_("commitment letter signed"), default=False)
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BusinessType(models.TextChoices):
@@ -16,7 +17,7 @@ class BusinessType(models.TextChoices):
 class BusinessStatus(models.TextChoices):
     OPERATING = "operating", _("Operating")
     SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("business status", "Closed")
 
 
 class Scale(models.IntegerChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shian.core.exports import xlsx_bytes
 from shian.core.models import Region
@@ -29,7 +30,7 @@ def businesses_xlsx(qs: QuerySet[Business]) -> bytes:
         _("Contact phone"),
         _("Two staff complete"),
         _("Missing staff roles"),
-        _("Updated"),
+        pgettext("column: time of the last change", "Updated"),
     ]
     region_names = dict(Region.objects.values_list("pk", "name"))  # hundreds of rows; no per-row join
     rows = (

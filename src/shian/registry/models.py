@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shian.core.models import Region, User
 from shian.core.scoping import ScopedQuerySet
@@ -142,7 +143,7 @@ class Staff(models.Model):
     trained_on = models.DateField(_("last training"), null=True, blank=True)
     assessed_on = models.DateField(_("last assessment"), null=True, blank=True)
     assessment_passed = models.BooleanField(_("assessment passed"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("staff member", "active"), default=True)
 
     scope_path_lookup = "business__region_path"
     scope_business_lookup = "business"
@@ -179,7 +180,7 @@ class StaffingRule(models.Model):
     min_scale = models.PositiveSmallIntegerField(_("from scale"), choices=Scale.choices, null=True, blank=True)
     min_diners = models.PositiveIntegerField(_("from diners per meal"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=255)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("rule in force", "active"), default=True)
 
     scope_city_wide = True  # city-wide configuration, read through a grant
     objects = ScopedQuerySet.as_manager()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shian.core.models import User
 from shian.core.scoping import ScopedQuerySet
@@ -24,7 +25,7 @@ class DailyItem(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.CharField(_("item"), max_length=255)
     business_type = models.CharField(_("business type"), max_length=20, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("rule in force", "active"), default=True)
 
     scope_city_wide = True  # city-wide configuration, read through a grant
     objects = ScopedQuerySet.as_manager()

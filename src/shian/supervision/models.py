@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shian.core.scoping import ScopedQuerySet
 from shian.registry.choices import BusinessType, Scale
@@ -143,7 +144,7 @@ class GradeChange(models.Model):
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="grade_changes")
     rule_set = models.ForeignKey(RiskRuleSet, on_delete=models.PROTECT, related_name="+")
-    old_grade = models.CharField(_("from"), max_length=2, blank=True)
+    old_grade = models.CharField(pgettext_lazy("grade before a change", "from"), max_length=2, blank=True)
     new_grade = models.CharField(_("to"), max_length=2)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=1)
     reasons = models.JSONField(_("reasons"), default=list)
