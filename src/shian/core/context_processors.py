@@ -8,8 +8,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for item in nav_registry.items_for(user):
-        url = reverse(item.url_name)
-        items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+    items = [{"label": item.label, "url": reverse(item.url_name)} for item in nav_registry.items_for(user)]
+    # the entry whose address is the longest prefix of this page is the active one (plans, not inspections)
+    matches = [i for i in items if request.path.startswith(i["url"])]
+    current = max(matches, key=lambda i: len(i["url"]), default=None)
+    for i in items:
+        i["active"] = i is current
     return {"nav_items": items}

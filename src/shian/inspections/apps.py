@@ -34,6 +34,20 @@ class InspectionsConfig(AppConfig):
             order=23,
             visible=lambda u: policy.may(u, scoping.VIEW, "inspections.inspection") and policy.is_regional(u),
         )
+        navigation.register(
+            "plans",
+            _("Inspection plans"),
+            "inspections:plans",
+            order=24,
+            visible=lambda u: policy.may(u, scoping.VIEW, "inspections.inspectionplan"),
+        )
+        navigation.register(
+            "my_day",
+            _("My day"),
+            "inspections:my_day",
+            order=5,
+            visible=lambda u: policy.may(u, scoping.VIEW, "inspections.plannedvisit"),
+        )
         tabs.register(
             "registry.business",
             key="inspections",

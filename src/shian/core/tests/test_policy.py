@@ -129,3 +129,16 @@ def test_refusal_pages_speak_chinese_and_keep_the_navigation(users, web, setting
     assert "无权访问" in html and 'href="/"' in html and "favicon.svg" in html
     missing = web(users["haishu"]).get("/registry/businesses/987654321/")
     assert missing.status_code == 404 and "未找到" in missing.content.decode()
+
+
+@pytest.mark.django_db
+def test_plans_and_my_day_are_in_the_navigation_for_those_who_may_open_them(users, web, city):
+    from shian.core.tests.factories import UserFactory
+
+    page = web(users["inspector"]).get("/inspections/plans/").content.decode()
+    assert 'href="/inspections/plans/" class="active"' in page
+    assert 'href="/inspections/" class="active"' not in page
+    assert 'href="/inspections/plans/day/"' in page
+    shop = BusinessFactory(region=city["haishu_street"])
+    owner = UserFactory(username="own", role=Role.BUSINESS_STAFF, business=shop)
+    assert "/inspections/plans/" not in web(owner).get("/").content.decode()
