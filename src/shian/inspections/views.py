@@ -173,27 +173,38 @@ def plan_list(request):
 def plan_detail(request, pk: int):
     from collections import Counter
 
+    from shian.core.models import User
+
     from .models import InspectionPlan, PlannedVisit
     from .planning import visit_status
 
     plan = get_object_for_user(InspectionPlan.objects.select_related("region"), request.user, VIEW, pk=pk)
-    visits = PlannedVisit.objects.restrict(request.user, VIEW).filter(plan=plan).select_related("business", "inspector")
+    visits = PlannedVisit.objects.restrict(request.user, VIEW).filter(plan=plan)
     month = request.GET.get("month")
     if month and month.isdigit() and 1 <= int(month) <= 12:
         visits = visits.filter(window_start__month=int(month))
     if request.GET.get("mine"):
         visits = visits.filter(inspector=request.user)
-    visits = list(visits[:2000])
-    status = visit_status(visits)
+    # every visit's status (for the counts and the filter), then one page of them with names
+    slim = list(visits.only("pk", "business_id", "inspector_id", "window_start", "due_on").order_by("due_on", "pk"))
+    status = visit_status(slim)
     wanted = request.GET.get("status")
-    rows = [(v, status[v.pk]) for v in visits if not wanted or status[v.pk] == wanted]
-    workload = Counter(v.inspector.display_name if v.inspector else _("unassigned") for v in visits)
+    wanted = wanted if wanted in {"done", "due", "overdue", "upcoming"} else ""
+    ids = [v.pk for v in slim if not wanted or status[v.pk] == wanted]
+    page = Paginator(ids, 100).get_page(request.GET.get("page"))
+    shown = PlannedVisit.objects.filter(pk__in=list(page.object_list)).select_related("business", "inspector")
+    by_pk = {v.pk: v for v in shown}
+    rows = [(by_pk[pk], status[pk]) for pk in page.object_list]
+    per_inspector = Counter(v.inspector_id for v in slim)
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in=[i for i in per_inspector if i])}
+    workload = Counter({names.get(i, _("unassigned")) if i else _("unassigned"): n for i, n in per_inspector.items()})
     return render(
         request,
         "inspections/plan_detail.html",
         {
             "plan": plan,
-            "rows": rows[:500],
+            "rows": rows,
+            "page": page,
             "counts": Counter(status.values()),
             "workload": sorted(workload.items()),
             "month": month or "",

@@ -127,3 +127,24 @@ def test_planned_days_are_working_days_and_my_day_page(users, web, district):
         web(users["jiangbei"]).get(f"/inspections/plans/day/?inspector={visit.inspector_id}").context["inspector"]
         == users["jiangbei"]
     )  # outside scope: falls back to the caller's own day
+
+
+def test_plan_page_pages_through_every_visit_and_counts_them_all(users, web, city):
+    """More visits than a page: the counts and the workload cover every visit, the table shows one page
+    with a pager, and the window column is headed 起始日期 (not 原等级, a grade's 'from')."""
+    for i in range(90):
+        BusinessFactory(name=f"大店{i}", region=city["haishu_grid"])
+    grades_recompute()
+    plan = plan_generate(actor=users["haishu"], region=city["haishu"], year=YEAR, random_share=0.5, seed=3)
+    total = plan.visits.count()
+    assert total > 100
+    first = web(users["haishu"]).get(f"/inspections/plans/{plan.pk}/")
+    assert sum(first.context["counts"].values()) == total
+    assert sum(n for _name, n in first.context["workload"]) == total
+    assert len(first.context["rows"]) == 100
+    html = first.content.decode()
+    assert "起始日期" in html and "原等级" not in html and f"共 {total} 条" in html
+    last = web(users["haishu"]).get(f"/inspections/plans/{plan.pk}/?page=2")
+    assert len(last.context["rows"]) == total - 100
+    overdue = web(users["haishu"]).get(f"/inspections/plans/{plan.pk}/?status=overdue&page=x")
+    assert all(s == "overdue" for _v, s in overdue.context["rows"])
