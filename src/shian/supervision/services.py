@@ -14,6 +14,7 @@ from shian.core import indicators
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction
 from shian.core.models import User
+from shian.registry.choices import BusinessStatus
 from shian.registry.models import Business
 
 from .grading import RuleBook
@@ -43,7 +44,9 @@ def grades_recompute(
         businesses = businesses.filter(pk__in=business_ids)
     if at is not None:
         businesses = businesses.filter(created_at__lte=at)
-    ids = business_ids if business_ids is not None and at is None else list(businesses.values_list("pk", flat=True))
+    else:  # a current grade (and so planned visits) only for businesses that operate
+        businesses = businesses.filter(status=BusinessStatus.OPERATING)
+    ids = list(businesses.values_list("pk", flat=True))
     # Grading everyone: each indicator answers once for all businesses, and chunks are read by pk range
     # (thousands-long IN lists cost more to build and run than the rows they fetch).
     everyone = business_ids is None
@@ -54,6 +57,8 @@ def grades_recompute(
             graded, changed = _grade_chunk(book, ids[start : start + CHUNK], trigger, as_of, at, values)
         counts["graded"] += graded
         counts["changed"] += changed
+    if at is None:
+        counts["changed"] += _retire_grades(book, business_ids, trigger)
     if actor is not None:
         audit(
             actor=actor,
@@ -159,6 +164,37 @@ def _grade_chunk(
     BusinessGrade.objects.bulk_create(new_rows + updated_rows, batch_size=1000)
     GradeChange.objects.bulk_create(changes, batch_size=1000)
     return len(ids), len(changes)
+
+
+@transaction.atomic
+def _retire_grades(book: RuleBook, business_ids: list[int] | None, trigger: str) -> int:
+    """A business that no longer operates (deregistered, revoked) keeps its grade history but has no
+    current grade: the grade row goes, and a change to "" says when and why."""
+    stale = BusinessGrade.objects.exclude(business__status=BusinessStatus.OPERATING)
+    if business_ids is not None:
+        stale = stale.filter(business_id__in=business_ids)
+    rows = list(stale.values_list("pk", "business_id", "grade", "business__status"))
+    if not rows:
+        return 0
+    now = timezone.now()
+    GradeChange.objects.bulk_create(
+        [
+            GradeChange(
+                business_id=business_id,
+                rule_set=book.rule_set,
+                old_grade=grade,
+                new_grade="",
+                score=0,
+                reasons=[{"factor": "status", "key": status, "points": 0, "note": "no longer operating"}],
+                trigger=trigger,
+                at=now,
+            )
+            for _pk, business_id, grade, status in rows
+        ],
+        batch_size=1000,
+    )
+    BusinessGrade.objects.filter(pk__in=[r[0] for r in rows]).delete()
+    return len(rows)
 
 
 @transaction.atomic

@@ -134,3 +134,27 @@ def test_scope_ui_and_api(users, city, web, api):
     assert 'data-grade="B"' in tab
     dist = selectors.grade_distribution(users["admin"])
     assert dict(dist["totals"]) == {"A": 0, "B": 2, "C": 0, "D": 0} and dist["inspections_min"] == 2
+
+
+@pytest.mark.django_db
+def test_only_operating_businesses_hold_a_current_grade(users, city):
+    """A deregistered business keeps its grade history but has no current grade (so no planned visits
+    and no place in the distribution); the change to no grade is recorded with its reason."""
+    from shian.registry.choices import BusinessStatus
+    from shian.registry.tests.factories import BusinessFactory
+    from shian.supervision.models import BusinessGrade, GradeChange
+    from shian.supervision.services import grades_recompute
+
+    open_shop = BusinessFactory(region=city["haishu_grid"])
+    closing = BusinessFactory(region=city["haishu_grid"])
+    grades_recompute()
+    assert BusinessGrade.objects.filter(business__in=[open_shop, closing]).count() == 2
+    closing.status = BusinessStatus.CLOSED
+    closing.save()
+    counts = grades_recompute()
+    assert counts["graded"] == 1
+    assert not BusinessGrade.objects.filter(business=closing).exists()
+    last = GradeChange.objects.filter(business=closing).order_by("-at", "-pk").first()
+    assert last.new_grade == "" and last.reasons[0]["factor"] == "status"
+    assert GradeChange.objects.filter(business=closing).count() == 2  # history kept
+    assert grades_recompute()["changed"] == 0  # idempotent
