@@ -871,3 +871,13 @@ ZH_CONTEXT = {
     ("grade before a change", "from"): "原等级",
     ("start of a window", "from"): "起始日期",
 }
+
+ZH.update(
+    {
+        "Control characters (such as NUL) are not accepted; remove them from: %(fields)s": (
+            "不接受控制字符（如 NUL），请从以下字段中删除：%(fields)s"
+        ),
+        "Not accepted": "未被接受",
+        "Nothing was saved. Go back, correct the fields and send the form again.": "未保存任何内容。请返回修改这些字段后重新提交。",
+    }
+)

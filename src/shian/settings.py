@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "shian.core.middleware.RequestContextMiddleware",
-    "shian.core.middleware.RejectNulMiddleware",
+    "shian.core.middleware.RejectControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "shian.urls"

@@ -142,3 +142,20 @@ def test_plans_and_my_day_are_in_the_navigation_for_those_who_may_open_them(user
     shop = BusinessFactory(region=city["haishu_street"])
     owner = UserFactory(username="own", role=Role.BUSINESS_STAFF, business=shop)
     assert "/inspections/plans/" not in web(owner).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_form_are_refused_naming_the_field(users, web, city):
+    from shian.registry.models import Business
+
+    before = Business.objects.count()
+    response = web(users["haishu"]).post(
+        "/registry/businesses/new/", {"name": "新店", "address": "海曙区\x01路", "region": city["haishu_grid"].pk}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "address" in html and "控制字符" in html and 'href="/"' in html
+    assert Business.objects.count() == before
+    # newlines and tabs in a text are fine
+    ok = web(users["haishu"]).get("/registry/businesses/", {"q": "海曙\t"})
+    assert ok.status_code == 200
