@@ -881,3 +881,12 @@ ZH.update(
         "Nothing was saved. Go back, correct the fields and send the form again.": "未保存任何内容。请返回修改这些字段后重新提交。",
     }
 )
+
+ZH.update(
+    {
+        "%(note)s (not met: %(item)s)": "%(note)s（不符合：%(item)s）",
+        "Not met: %(item)s": "不符合：%(item)s",
+        "Inspection of %(d)s, item %(n)d (%(item)s) not met: %(note)s": "%(d)s 检查第 %(n)d 项（%(item)s）不符合：%(note)s",
+        "Inspection of %(d)s, item %(n)d (%(item)s) not met.": "%(d)s 检查第 %(n)d 项（%(item)s）不符合。",
+    }
+)

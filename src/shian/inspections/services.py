@@ -164,12 +164,16 @@ def inspection_close(
         hazard_services.hazard_create(
             actor=actor,
             business=current.business,
-            title=r.item.text[:200],
+            title=failed_item_title(r.item.text, r.note),
             source=HazardSource.INSPECTION,
             severity=Severity.MAJOR if r.item.is_key else Severity.GENERAL,
             found_on=current.inspected_on,
-            description=_("Inspection of %(d)s, item %(n)d: %(note)s")
-            % {"d": current.inspected_on, "n": r.item.order, "note": r.note},
+            description=(
+                _("Inspection of %(d)s, item %(n)d (%(item)s) not met: %(note)s")
+                if r.note.strip()
+                else _("Inspection of %(d)s, item %(n)d (%(item)s) not met.")
+            )
+            % {"d": current.inspected_on, "n": r.item.order, "item": r.item.text, "note": r.note.strip()},
         )
     audit(
         actor=actor,
@@ -183,3 +187,14 @@ def inspection_close(
 
         regrade_later(business=current.business, actor=actor, trigger="inspection closed")
     return current
+
+
+def failed_item_title(requirement: str, note: str) -> str:
+    """A hazard from a failed checklist item is named by the defect, not by the requirement: the
+    inspector's note when there is one, then "not met" and the item (待整改 reads the defect first)."""
+    note = note.strip()
+    if note:
+        text = _("%(note)s (not met: %(item)s)") % {"note": note, "item": requirement}
+    else:
+        text = _("Not met: %(item)s") % {"item": requirement}
+    return text[:200]

@@ -130,3 +130,28 @@ def test_api_flow(users, api, shop):
     closed = client.post(f"/api/inspections/{body['id']}/close", {"summary": "ok"})
     assert closed.json()["conclusion"] == "conform"
     assert client.get(f"/api/inspections/{body['id']}/pdf").content.startswith(b"%PDF")
+
+
+def test_a_hazard_from_a_failed_item_names_the_defect(users, shop):
+    """Titled by the inspector's note and "不符合" with the requirement, not by the requirement alone
+    (which reads as if all were well); no description ends in a bare colon."""
+    from django.utils import translation
+
+    from shian.inspections.services import failed_item_title
+
+    inspection = services.inspection_start(actor=users["inspector"], business=shop)
+    key, general = key_and_general(inspection)
+    results = all_pass(inspection, **{f"i{key}": "fail", f"i{general}": "fail"})
+    key_pk = inspection.results.get(item__order=key).item_id
+    general_pk = inspection.results.get(item__order=general).item_id
+    results[key_pk]["note"] = "冷藏柜 12℃，无温度记录"
+    results[general_pk]["note"] = ""
+    with translation.override("zh-hans"):
+        services.inspection_record(actor=users["inspector"], inspection=inspection, results=results)
+        services.inspection_close(actor=users["inspector"], inspection=inspection)
+    with_note = Hazard.objects.get(business=shop, severity="major")
+    requirement = inspection.results.get(item_id=key_pk).item.text
+    assert with_note.title.startswith("冷藏柜 12℃，无温度记录") and f"不符合：{requirement}" in with_note.title
+    without_note = Hazard.objects.get(business=shop, severity="general")
+    assert without_note.title.startswith("不符合：") and not without_note.description.rstrip().endswith(("：", ":"))
+    assert len(failed_item_title("x" * 300, "")) == 200
