@@ -890,3 +890,14 @@ ZH.update(
         "Inspection of %(d)s, item %(n)d (%(item)s) not met.": "%(d)s 检查第 %(n)d 项（%(item)s）不符合。",
     }
 )
+
+ZH.update(
+    {
+        "%(on)s of %(ended)s ended loops closed by the deadline without escalation; median %(d)s days": (
+            "已结束闭环 %(ended)s 条中 %(on)s 条按期整改闭环、未立案；中位 %(d)s 天"
+        ),
+        "Closed by rectification on or before the deadline, never escalated, out of all hazards whose loop has "
+        "ended (closed, or escalated to a case)": "按期（截止日前）整改闭环且未立案的隐患，占已结束闭环（已闭环或已立案）隐患的比例",
+        "%(on)s of %(n)s ended loops": "已结束闭环 %(n)s 条中 %(on)s 条",
+    }
+)

@@ -72,7 +72,9 @@ class KpiOut(Schema):
     overdue: int
     escalated: int
     closed: int
-    on_time_rate: float | None
+    ended: int  # closed, or escalated to a case and not yet closed
+    on_time: int  # closed by rectification on or before the deadline, never escalated
+    on_time_rate: float | None  # on_time ÷ ended, %
     median_days_to_close: float | None
 
 

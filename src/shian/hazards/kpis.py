@@ -32,7 +32,8 @@ def tiles(user, k) -> list[Tile]:
             _("Hazards closed on time"),
             "—" if rate is None else f"{rate:.1f}",
             unit="%",
-            hint=_("median %(d)s days to close") % {"d": k["median_days_to_close"] if k["closed"] else "—"},
+            hint=_("%(on)s of %(ended)s ended loops closed by the deadline without escalation; median %(d)s days")
+            % {"on": k["on_time"], "ended": k["ended"], "d": k["median_days_to_close"] if k["closed"] else "—"},
         ),
     ]
     unread = selectors.unread_notifications(user).count()

@@ -44,13 +44,19 @@ def hazard_list(
 
 
 def hazard_kpis(user: User) -> dict:
-    """On-time closure rate, median days to close, open and overdue counts (overall and by sub-region)."""
+    """Open and overdue counts (overall and by sub-region), the on-time closure rate and the median days
+    to close.
+
+    整改按期闭环率 (on-time closure rate) = hazards closed by rectification on or before their deadline
+    (never escalated) ÷ hazards whose loop has ended (closed, or escalated to a case and not yet closed).
+    A hazard escalated for being overdue counts against the rate, closed later or not."""
     today = timezone.localdate()
     qs = Hazard.objects.restrict(user, VIEW)
     closed = qs.filter(state=HazardState.CLOSED, closed_on__isnull=False)
-    closed_rows = list(closed.values_list("found_on", "closed_on", "deadline"))
-    on_time = sum(1 for _f, c, d in closed_rows if d is None or c <= d)
-    days = [(c - f).days for f, c, _d in closed_rows]
+    closed_rows = list(closed.values_list("found_on", "closed_on", "deadline", "escalated_on"))
+    on_time = sum(1 for _f, c, d, e in closed_rows if e is None and (d is None or c <= d))
+    still_escalated = qs.filter(state=HazardState.ESCALATED).count()
+    days = [(c - f).days for f, c, _d, _e in closed_rows]
     counts = qs.aggregate(
         open=Count("id", filter=Q(state__in=[*ACTIVE, HazardState.VERIFIED])),
         overdue=Count("id", filter=Q(state__in=ACTIVE, deadline__lt=today)),
@@ -67,7 +73,9 @@ def hazard_kpis(user: User) -> dict:
     return {
         **counts,
         "closed": len(closed_rows),
-        "on_time_rate": pct(on_time, len(closed_rows)),
+        "ended": len(closed_rows) + still_escalated,
+        "on_time": on_time,
+        "on_time_rate": pct(on_time, len(closed_rows) + still_escalated),
         "median_days_to_close": statistics.median(days) if days else None,
         "by_region": sorted(
             (

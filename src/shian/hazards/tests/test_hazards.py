@@ -182,3 +182,28 @@ def test_transition_table_is_consistent():
     for t in transitions.TRANSITIONS:
         if t.action in {"verify", "reject", "close", "escalate"}:
             assert not (t.roles & transitions.BUSINESS)
+
+
+def test_on_time_rate_counts_escalations_against_it(users, shop):
+    """Hand count: 2 closed in time, 1 closed late, 1 closed after escalation (within its deadline on
+    paper), 2 still escalated → 2 on time of 6 ended loops = 33.3 %."""
+
+    def hazard(state, closed_days=None, deadline_days=7, escalated=False):
+        h = services.hazard_create(
+            actor=users["inspector"], business=shop, title="x", found_on=TODAY() - dt.timedelta(days=20)
+        )
+        Hazard.objects.filter(pk=h.pk).update(
+            state=state,
+            deadline=h.found_on + dt.timedelta(days=deadline_days),
+            closed_on=h.found_on + dt.timedelta(days=closed_days) if closed_days is not None else None,
+            escalated_on=h.found_on + dt.timedelta(days=deadline_days + 1) if escalated else None,
+        )
+
+    hazard(HazardState.CLOSED, closed_days=3)
+    hazard(HazardState.CLOSED, closed_days=7)
+    hazard(HazardState.CLOSED, closed_days=12)  # late
+    hazard(HazardState.CLOSED, closed_days=5, escalated=True)
+    hazard(HazardState.ESCALATED, escalated=True)
+    hazard(HazardState.ESCALATED, escalated=True)
+    k = selectors.hazard_kpis(users["haishu"])
+    assert (k["on_time"], k["ended"], k["on_time_rate"]) == (2, 6, 33.3)
