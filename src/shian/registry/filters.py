@@ -92,8 +92,10 @@ def licence_state_q(state: str, today: dt.date | None = None, *, issued_by: dt.d
 
 
 def apply_business_filter(qs: QuerySet[Business], f: BusinessFilter) -> QuerySet[Business]:
-    if f.q:
-        qs = search_businesses(qs, f.q)  # LIKE semantics, answered from the bigram index (search.py)
+    # every word must match (name, USCC or address): "三江 饺子" finds 三江's dumpling shops; each word
+    # has LIKE semantics, answered from the bigram index (search.py). Full-width spaces separate too.
+    for word in (f.q or "").split()[:5]:
+        qs = search_businesses(qs, word)
     if f.type:
         qs = qs.filter(type=f.type)
     if f.status:

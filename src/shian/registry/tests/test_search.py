@@ -262,3 +262,16 @@ def test_licence_search_finds_what_it_found_before(register, users):
         assert ids(selectors.licence_list(admin, q=term)) == ids(before), repr(term)
 
     check()
+
+
+@pytest.mark.django_db
+def test_several_words_must_all_match(city):
+    from shian.registry.filters import BusinessFilter, apply_business_filter
+    from shian.registry.models import Business
+
+    hit = BusinessFactory(name="三江饺子馆", address="海曙区三江路1号", region=city["haishu_grid"])
+    BusinessFactory(name="三江面馆", address="海曙区三江路2号", region=city["haishu_grid"])
+    BusinessFactory(name="四明饺子", address="江北区人民路3号", region=city["haishu_grid"])
+    for q in ("三江 饺子", "饺子\u3000三江", "  三江   饺子馆 "):
+        found = apply_business_filter(Business.objects.all(), BusinessFilter(q=q))
+        assert list(found) == [hit], q
