@@ -19,6 +19,8 @@ def main() -> int:
     po.metadata["Language"] = "zh_Hans"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     missing = []
+    for entry in po.obsolete_entries():  # msgids no longer in the code: dropped, not translated
+        po.remove(entry)
     for entry in po:
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
         if entry.msgid_plural:

@@ -521,8 +521,8 @@ ZH.update(
     {
         # inspections (监督检查)
         "Inspections": "监督检查",
-        "不符合 inspections in 12 months": "12 个月内检查结果不符合次数",
-        "基本符合 inspections in 12 months": "12 个月内检查结果基本符合次数",
+        "Non-conforming inspections in 12 months": "12 个月内检查结果不符合次数",
+        "Basically conforming inspections in 12 months": "12 个月内检查结果基本符合次数",
         "Conforms": "符合",
         "Basically conforms": "基本符合",
         "Does not conform": "不符合",
@@ -583,8 +583,8 @@ ZH.update(
 ZH.update(
     {
         # 包保督导 (oversight)
-        "包保督导": "包保督导",
-        "包保督导率": "包保督导率",
+        "Assigned supervision (包保督导)": "包保督导",
+        "Assigned-supervision rate (包保督导率)": "包保督导率",
         "%(n)d assignments behind schedule": "%(n)d 项包保未按期督导",
         "City level": "市级",
         "District level": "区县级",
@@ -595,19 +595,19 @@ ZH.update(
         "official": "包保干部",
         "until": "截止",
         "commitment letter signed": "已签承诺书",
-        "包保 assignment": "包保关系",
-        "包保 assignments": "包保关系",
+        "supervision assignment (包保)": "包保关系",
+        "supervision assignments (包保)": "包保关系",
         "visited on": "督导日期",
         "findings": "督导情况",
         "problem found": "发现问题",
-        "包保 visit": "包保督导记录",
-        "包保 visits": "包保督导记录",
+        "supervision visit (包保)": "包保督导记录",
+        "supervision visits (包保)": "包保督导记录",
         "%(name)s (%(role)s) cannot hold a %(level)s assignment.": "%(name)s（%(role)s）不能承担%(level)s包保。",
         "%(name)s's region does not cover this business.": "%(name)s 的辖区不包含该主体。",
         "The visit date cannot be in the future.": "督导日期不能晚于今天。",
         "The visit is before the assignment started (%(d)s).": "督导日期早于包保开始日期（%(d)s）。",
         "Describe the problem to raise a hazard.": "登记隐患须描述问题。",
-        "Found during a 包保 visit.": "包保督导中发现。",
+        "Found during a supervision (包保) visit.": "包保督导中发现。",
         "Official": "包保干部",
         "Level": "层级",
         "Last visit": "最近督导",
@@ -705,7 +705,7 @@ ZH.update(
         "inspection plan": "检查计划",
         "inspection plans": "检查计划",
         "Routine (by grade)": "日常（按风险等级）",
-        "双随机": "双随机",
+        "Double random (双随机)": "双随机",
         "due": "截止",
         "planned visit": "计划检查",
         "planned visits": "计划检查",
@@ -899,5 +899,19 @@ ZH.update(
         "Closed by rectification on or before the deadline, never escalated, out of all hazards whose loop has "
         "ended (closed, or escalated to a case)": "按期（截止日前）整改闭环且未立案的隐患，占已结束闭环（已闭环或已立案）隐患的比例",
         "%(on)s of %(n)s ended loops": "已结束闭环 %(n)s 条中 %(on)s 条",
+    }
+)
+
+ZH.update(
+    {
+        "nightly regrade": "夜间重新分级",
+        "recomputed by an administrator": "管理员重新计算",
+        "recomputed through the API": "经接口重新计算",
+        "rule set changed": "规则集变更",
+        "inspection closed": "检查办结",
+        "back-filled history": "补算历史",
+        "demo city": "演示城市",
+        "demo city history": "演示城市历史",
+        "no longer operating: %(s)s": "已不在营：%(s)s",
     }
 )

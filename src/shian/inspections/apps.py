@@ -67,10 +67,14 @@ class InspectionsConfig(AppConfig):
             visible=lambda u, obj: obj is not None and obj.type in RATED_TYPES,
         )
         indicators.register(
-            "inspections_nonconform_12m", _("不符合 inspections in 12 months"), selectors.indicator_nonconform_12m
+            "inspections_nonconform_12m",
+            _("Non-conforming inspections in 12 months"),
+            selectors.indicator_nonconform_12m,
         )
         indicators.register(
-            "inspections_basically_12m", _("基本符合 inspections in 12 months"), selectors.indicator_basically_12m
+            "inspections_basically_12m",
+            _("Basically conforming inspections in 12 months"),
+            selectors.indicator_basically_12m,
         )
         demo.register("inspections.sample", inspections_demo.generate, order=45)
         demo.register("inspections.plans", inspections_demo.generate_plans, order=55)  # grade history + plans

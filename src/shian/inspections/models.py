@@ -252,7 +252,7 @@ class InspectionPlan(models.Model):
 class PlannedVisit(models.Model):
     class Kind(models.TextChoices):
         ROUTINE = "routine", _("Routine (by grade)")
-        RANDOM = "random", _("双随机")
+        RANDOM = "random", _("Double random (双随机)")
 
     plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="visits")
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="planned_visits")

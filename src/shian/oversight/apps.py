@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OversightConfig(AppConfig):
     name = "shian.oversight"
     label = "oversight"
-    verbose_name = _("包保督导")
+    verbose_name = _("Assigned supervision (包保督导)")
 
     def ready(self) -> None:
         from shian.core import demo, kpis, navigation, scoping, tabs
@@ -33,7 +33,7 @@ class OversightConfig(AppConfig):
 
         navigation.register(
             "oversight",
-            _("包保督导"),
+            _("Assigned supervision (包保督导)"),
             "oversight:overview",
             order=26,
             visible=lambda u: policy.may(u, scoping.VIEW, "oversight.assignment"),
@@ -41,7 +41,7 @@ class OversightConfig(AppConfig):
         tabs.register(
             "registry.business",
             key="oversight",
-            label=_("包保督导"),
+            label=_("Assigned supervision (包保督导)"),
             render=views.render_business_tab,
             order=38,
             visible=lambda u, obj: policy.may(u, scoping.VIEW, "oversight.assignment"),

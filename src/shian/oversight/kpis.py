@@ -19,7 +19,7 @@ def tiles(user) -> list[Tile]:
     return [
         Tile(
             "oversight_rate",
-            _("包保督导率"),
+            _("Assigned-supervision rate (包保督导率)"),
             f"{rate:.1f}",
             unit="%",
             url=reverse("oversight:overview"),

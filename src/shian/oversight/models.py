@@ -53,8 +53,8 @@ class Assignment(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("包保 assignment")
-        verbose_name_plural = _("包保 assignments")
+        verbose_name = _("supervision assignment (包保)")
+        verbose_name_plural = _("supervision assignments (包保)")
         ordering = ["business", "level"]
         constraints = [models.UniqueConstraint(fields=["business", "level", "official"], name="assignment_unique")]
 
@@ -75,8 +75,8 @@ class Visit(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("包保 visit")
-        verbose_name_plural = _("包保 visits")
+        verbose_name = _("supervision visit (包保)")
+        verbose_name_plural = _("supervision visits (包保)")
         ordering = ["-visited_on", "-id"]
 
     def __str__(self) -> str:

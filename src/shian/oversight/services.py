@@ -93,7 +93,7 @@ def visit_record(
             title=findings[:200],
             source=HazardSource.MANUAL,
             found_on=visited_on,
-            description=_("Found during a 包保 visit."),
+            description=_("Found during a supervision (包保) visit."),
         )
         visit.hazard_id = hazard.pk
     visit.save()

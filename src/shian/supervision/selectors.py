@@ -7,6 +7,7 @@ from collections import Counter
 
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shian.core.models import User
 from shian.core.rollup import RegionTally, child_level
@@ -109,3 +110,35 @@ def _tally(counts: list[Counter], ends: list, start: int, grade: str | None) -> 
     if grade:
         for i in range(start, len(ends)):
             counts[i][grade] += 1
+
+
+# --- words for people: a grade's reasons and the triggers of its changes ------------------------
+TRIGGER_LABELS = {
+    "nightly": _("nightly regrade"),
+    "manual": _("recomputed by an administrator"),
+    "api": _("recomputed through the API"),
+    "rule set change": _("rule set changed"),
+    "inspection closed": _("inspection closed"),
+    "history": _("back-filled history"),
+    "demo": _("demo city"),
+    "demo history": _("demo city history"),
+}
+
+
+def reason_label(reason: dict) -> str:
+    """A grade reason's factor as people say it: the business type (static points), the indicator's
+    label (dynamic points), or the status that ended the grade."""
+    from shian.core import indicators
+    from shian.registry.choices import BusinessStatus, BusinessType
+
+    key = reason.get("key", "")
+    if reason.get("factor") == "static":
+        return str(dict(BusinessType.choices).get(key, key))
+    if reason.get("factor") == "status":
+        return str(_("no longer operating: %(s)s") % {"s": dict(BusinessStatus.choices).get(key, key)})
+    indicator = indicators.get(key)
+    return str(indicator.label) if indicator else key
+
+
+def trigger_label(trigger: str) -> str:
+    return str(TRIGGER_LABELS.get(trigger, trigger))

@@ -129,8 +129,10 @@ def rule_row_edit(request, table: str, pk: int):
 def render_business_tab(request, business):
     grade = BusinessGrade.objects.filter(business=business).select_related("rule_set").first()
     band = GradeBand.objects.filter(rule_set=grade.rule_set, grade=grade.grade).first() if grade else None
+    reasons = [dict(r, label=selectors.reason_label(r)) for r in grade.reasons] if grade else []
+    history = [(c, selectors.trigger_label(c.trigger)) for c in selectors.grade_history(business.pk)[:50]]
     return render(
         request,
         "supervision/_business_tab.html",
-        {"grade": grade, "band": band, "history": selectors.grade_history(business.pk)[:50]},
+        {"grade": grade, "band": band, "reasons": reasons, "history": history},
     )

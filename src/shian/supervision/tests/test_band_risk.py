@@ -29,3 +29,19 @@ def test_highest_risk_tile_follows_the_data(users):
     RiskRuleSet.objects.update(active=False)
     RiskRuleSet.objects.filter(code="cn-samr-2016").update(active=True)
     assert kpis.tiles(users["admin"], kpis.data(users["admin"]))[0].url.endswith("?grade=D")
+
+
+@pytest.mark.django_db
+def test_grade_tab_speaks_people_words(users, web, city):
+    """Factors by their labels (not internal keys), triggers in words, frequencies without decimals."""
+    from shian.hazards import services as hazard_services
+    from shian.registry.tests.factories import BusinessFactory
+    from shian.supervision.services import grades_recompute
+
+    shop = BusinessFactory(region=city["haishu_grid"], type="catering")
+    hazard_services.hazard_create(actor=users["inspector"], business=shop, title="鼠患", severity="serious")
+    grades_recompute(trigger="nightly")
+    html = web(users["haishu"]).get(f"/registry/businesses/{shop.pk}/tabs/grade/").content.decode()
+    assert "餐饮服务" in html and "hazards_open" not in html and ">catering<" not in html
+    assert "夜间重新分级" in html and ">nightly<" not in html
+    assert ".00" not in html
