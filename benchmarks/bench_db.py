@@ -3,7 +3,10 @@
 Measures: demo generation time, the business list page with a filter and a search term (p50/p95),
 the list page with a two-character search term, from the bigram index and by the old LIKE scan
 (bench_search.py), and an XLSX import of new businesses (then the same file again, which must change
-nothing)."""
+nothing).
+
+With --existing it measures the database as it is (no reset, no generation), e.g. the city demo:
+    SHIAN_DATA_DIR=/tmp/d python benchmarks/bench_db.py --existing --import-only --import-rows 50000"""
 
 import argparse
 import io
@@ -224,6 +227,8 @@ def main() -> None:
     )
     parser.add_argument("--import-only", action="store_true", help="only the import (with --import-rows)")
     args = parser.parse_args()
+    if not args.existing and not args.businesses:
+        parser.error("--businesses is required unless --existing")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shian.settings")
     if not args.existing:
         reset_database(os.environ["SHIAN_DATABASE_URL"])

@@ -57,19 +57,19 @@ def cpu_count() -> int:
 
 
 def web_workers(requested: int | None = None, cores: int | None = None) -> int:
-    """gunicorn worker processes: --workers, else SHIAN_WEB_WORKERS, else 2 per core."""
+    """gunicorn worker processes: --workers, else SHIAN_WEB_WORKERS, else one per core plus one."""
     if requested:
         return requested
     if os.environ.get("SHIAN_WEB_WORKERS"):
         return int(os.environ["SHIAN_WEB_WORKERS"])
-    return 2 * (cores or cpu_count())
+    return (cores or cpu_count()) + 1
 
 
 def web_threads(requested: int | None = None) -> int:
-    """Threads per gunicorn worker (gthread): --threads, else SHIAN_WEB_THREADS, else 4."""
+    """Threads per gunicorn worker (gthread): --threads, else SHIAN_WEB_THREADS, else 2."""
     if requested:
         return requested
-    return int(os.environ.get("SHIAN_WEB_THREADS") or 4)
+    return int(os.environ.get("SHIAN_WEB_THREADS") or 2)
 
 
 def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
@@ -286,8 +286,8 @@ def main(argv: list[str] | None = None) -> None:
     p_serve.add_argument(
         "--production", action="store_true", help="gunicorn + WhiteNoise, DEBUG off (runs collectstatic)"
     )
-    p_serve.add_argument("--workers", type=int, help="gunicorn workers (default SHIAN_WEB_WORKERS or 2 per core)")
-    p_serve.add_argument("--threads", type=int, help="threads per gunicorn worker (default SHIAN_WEB_THREADS or 4)")
+    p_serve.add_argument("--workers", type=int, help="gunicorn workers (default SHIAN_WEB_WORKERS or cores + 1)")
+    p_serve.add_argument("--threads", type=int, help="threads per gunicorn worker (default SHIAN_WEB_THREADS or 2)")
     p_serve.add_argument("--no-worker", action="store_true", help="no background worker beside the server")
     p_worker = sub.add_parser("worker", help="run the background task worker in the foreground")
     p_worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
