@@ -915,3 +915,11 @@ ZH.update(
         "no longer operating: %(s)s": "已不在营：%(s)s",
     }
 )
+
+ZH.update(
+    {
+        "raised by": "来源记录",
+        "Hazards raised by this inspection": "本次检查发现的隐患",
+        "None: every item was met.": "无：各项均符合。",
+    }
+)

@@ -45,6 +45,9 @@ class Hazard(models.Model):
     found_by = models.ForeignKey(
         User, verbose_name=_("found by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # what raised it, as "app.model:id" (an inspection, a 包保 visit, a self-check) — a reference, not a
+    # foreign key, so hazards depend on no module that raises them
+    origin = models.CharField(_("raised by"), max_length=64, blank=True, db_index=True, editable=False)
     order_text = models.TextField(_("rectification order"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)

@@ -128,3 +128,8 @@ def indicator_escalated_12m(business_ids: list[int] | None, as_of: dt.date | Non
     day = as_of or timezone.localdate()
     qs = Hazard.objects.filter(escalated_on__gt=day - dt.timedelta(days=365), escalated_on__lte=day)
     return _count_by_business(qs, business_ids)
+
+
+def hazards_raised_by(user: User, origin: str) -> QuerySet[Hazard]:
+    """The hazards a record raised (its ``origin`` reference), as far as ``user`` may see them."""
+    return Hazard.objects.restrict(user, VIEW).filter(origin=origin).order_by("-severity", "pk")

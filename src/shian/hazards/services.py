@@ -58,13 +58,17 @@ def hazard_create(
     description: str = "",
     source: str = HazardSource.MANUAL,
     found_on: dt.date | None = None,
+    origin: str = "",
 ) -> Hazard:
+    """Record a hazard. ``origin`` names what raised it ("inspections.inspection:42"), so that record
+    can list the hazards it raised."""
     hazard = Hazard(
         business=business,
         title=title,
         description=description,
         severity=severity,
         source=source,
+        origin=origin[:64],
         found_on=found_on or timezone.localdate(),
         found_by=actor if actor and actor.pk else None,
     )

@@ -166,6 +166,7 @@ def inspection_close(
             business=current.business,
             title=failed_item_title(r.item.text, r.note),
             source=HazardSource.INSPECTION,
+            origin=f"inspections.inspection:{current.pk}",
             severity=Severity.MAJOR if r.item.is_key else Severity.GENERAL,
             found_on=current.inspected_on,
             description=(

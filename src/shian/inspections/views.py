@@ -52,6 +52,12 @@ def inspection_detail(request, pk: int):
         return _save(request, inspection)
     results = list(inspection.results.select_related("item").prefetch_related("photos"))
     editable = inspection.state == InspectionState.DRAFT and may(request.user, CHANGE, Inspection)
+    raised = []
+    if not editable:  # the record: failed items first, and the hazards they raised
+        results.sort(key=lambda r: (r.outcome != Outcome.FAIL, not r.item.is_key, r.item.order))
+        from shian.hazards.selectors import hazards_raised_by
+
+        raised = list(hazards_raised_by(request.user, f"inspections.inspection:{inspection.pk}"))
     return render(
         request,
         "inspections/detail.html",
@@ -61,6 +67,7 @@ def inspection_detail(request, pk: int):
             "editable": editable,
             "outcomes": Outcome.choices,
             "checked": sum(1 for r in results if r.outcome != Outcome.PENDING),
+            "raised": raised,
         },
     )
 

@@ -155,3 +155,22 @@ def test_a_hazard_from_a_failed_item_names_the_defect(users, shop):
     without_note = Hazard.objects.get(business=shop, severity="general")
     assert without_note.title.startswith("不符合：") and not without_note.description.rstrip().endswith(("：", ":"))
     assert len(failed_item_title("x" * 300, "")) == 200
+
+
+def test_closed_inspection_page_shows_failures_first_and_the_hazards_raised(users, web, shop):
+    inspection = services.inspection_start(actor=users["inspector"], business=shop)
+    key, general = key_and_general(inspection)
+    services.inspection_record(
+        actor=users["inspector"], inspection=inspection, results=all_pass(inspection, **{f"i{general}": "fail"})
+    )
+    services.inspection_close(actor=users["inspector"], inspection=inspection)
+    other = services.inspection_start(actor=users["inspector"], business=shop)
+    services.inspection_record(
+        actor=users["inspector"], inspection=other, results=all_pass(other, **{f"i{key}": "fail"})
+    )
+    services.inspection_close(actor=users["inspector"], inspection=other)  # same day, same business
+    page = web(users["haishu"]).get(f"/inspections/{inspection.pk}/")
+    assert page.context["results"][0].outcome == Outcome.FAIL
+    raised = page.context["raised"]
+    assert len(raised) == 1 and raised[0].origin == f"inspections.inspection:{inspection.pk}"
+    assert f"/hazards/{raised[0].pk}/" in page.content.decode()
