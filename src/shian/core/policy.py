@@ -32,7 +32,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from . import scoping
 from .scoping import ADD, CHANGE, DELETE, VIEW, get_object_for_user, grant, role_may, scope_kind
 
 if TYPE_CHECKING:
@@ -210,7 +209,3 @@ def declared_operation(func: Callable) -> Operation | None:
             return op
         func = getattr(func, "__wrapped__", None)
     return None
-
-
-# re-exported for apps that restrict querysets by hand in selectors
-restrict = scoping.ScopedQuerySet.restrict
