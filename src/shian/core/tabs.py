@@ -16,6 +16,15 @@ class Tab:
     render: Callable
     order: int = 100
     visible: Callable[[Any, Any], bool] | None = None  # (user, obj) -> bool
+    requires: tuple[str, str] | None = None  # (action, "app.model"): shown to those the policy allows
+
+    def shown_to(self, user: Any, obj: Any) -> bool:
+        if self.requires:
+            from . import policy
+
+            if not policy.may(user, *self.requires):
+                return False
+        return self.visible is None or self.visible(user, obj)
 
 
 _TABS: dict[str, dict[str, Tab]] = {}
@@ -29,13 +38,16 @@ def register(
     render: Callable,
     order: int = 100,
     visible: Callable[[Any, Any], bool] | None = None,
+    requires: tuple[str, str] | None = None,
 ) -> None:
-    _TABS.setdefault(model_label, {})[key] = Tab(key=key, label=label, render=render, order=order, visible=visible)
+    _TABS.setdefault(model_label, {})[key] = Tab(
+        key=key, label=label, render=render, order=order, visible=visible, requires=requires
+    )
 
 
 def tabs_for(model_label: str, user: Any = None, obj: Any = None) -> list[Tab]:
     tabs = sorted(_TABS.get(model_label, {}).values(), key=lambda t: (t.order, t.key))
-    return [t for t in tabs if t.visible is None or t.visible(user, obj)]
+    return [t for t in tabs if t.shown_to(user, obj)]
 
 
 def get(model_label: str, key: str) -> Tab | None:

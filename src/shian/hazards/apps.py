@@ -8,7 +8,7 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, policy, scoping, tabs
+        from shian.core import demo, kpis, navigation, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
 
         from . import demo as hazards_demo
@@ -34,7 +34,7 @@ class HazardsConfig(AppConfig):
             _("Hazards"),
             "hazards:list",
             order=25,
-            visible=lambda u: policy.may(u, scoping.VIEW, "hazards.hazard"),
+            requires=(scoping.VIEW, "hazards.hazard"),
         )
         tabs.register(
             "registry.business",
@@ -42,7 +42,7 @@ class HazardsConfig(AppConfig):
             label=_("Hazards"),
             render=views.render_business_tab,
             order=40,
-            visible=lambda u, obj: policy.may(u, scoping.VIEW, "hazards.hazard"),
+            requires=(scoping.VIEW, "hazards.hazard"),
         )
         kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, data=hazards_kpis.data, order=20)
         demo.register("hazards.sample", hazards_demo.generate, order=40)

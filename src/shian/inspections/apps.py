@@ -8,7 +8,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self) -> None:
-        from shian.core import demo, indicators, navigation, policy, scoping, tabs
+        from shian.core import demo, indicators, navigation, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES, Role
 
         from . import demo as inspections_demo
@@ -32,21 +32,22 @@ class InspectionsConfig(AppConfig):
             _("Inspections"),
             "inspections:list",
             order=23,
-            visible=lambda u: policy.may(u, scoping.VIEW, "inspections.inspection") and policy.is_regional(u),
+            requires=(scoping.VIEW, "inspections.inspection"),
+            regional=True,
         )
         navigation.register(
             "plans",
             _("Inspection plans"),
             "inspections:plans",
             order=24,
-            visible=lambda u: policy.may(u, scoping.VIEW, "inspections.inspectionplan"),
+            requires=(scoping.VIEW, "inspections.inspectionplan"),
         )
         navigation.register(
             "my_day",
             _("My day"),
             "inspections:my_day",
             order=5,
-            visible=lambda u: policy.may(u, scoping.VIEW, "inspections.plannedvisit"),
+            requires=(scoping.VIEW, "inspections.plannedvisit"),
         )
         tabs.register(
             "registry.business",
@@ -54,7 +55,7 @@ class InspectionsConfig(AppConfig):
             label=_("Inspections"),
             render=views.render_business_tab,
             order=37,
-            visible=lambda u, obj: policy.may(u, scoping.VIEW, "inspections.inspection"),
+            requires=(scoping.VIEW, "inspections.inspection"),
         )
         from .rating import RATED_TYPES
 

@@ -25,9 +25,7 @@ def generate_plan(
     return {"plan_id": plan.pk, "visits": visits, "seed": plan.seed, "year": plan.year, "region_id": region_id}
 
 
-def start_plan(
-    *, actor: User, region: Region, year: int, random_share: float, seed: int | None, key: str = ""
-) -> Job:
+def start_plan(*, actor: User, region: Region, year: int, random_share: float, seed: int | None, key: str = "") -> Job:
     """Queue the plan of ``region`` for ``year`` (the caller has checked the region is in the actor's scope)."""
     job, _created = jobs.start(
         generate_plan,

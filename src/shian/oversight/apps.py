@@ -36,7 +36,7 @@ class OversightConfig(AppConfig):
             _("Assigned supervision (包保督导)"),
             "oversight:overview",
             order=26,
-            visible=lambda u: policy.may(u, scoping.VIEW, "oversight.assignment"),
+            requires=(scoping.VIEW, "oversight.assignment"),
         )
         tabs.register(
             "registry.business",
@@ -44,7 +44,7 @@ class OversightConfig(AppConfig):
             label=_("Assigned supervision (包保督导)"),
             render=views.render_business_tab,
             order=38,
-            visible=lambda u, obj: policy.may(u, scoping.VIEW, "oversight.assignment"),
+            requires=(scoping.VIEW, "oversight.assignment"),
         )
         kpis.register(
             "oversight", tiles=oversight_kpis.tiles, order=12, thresholds={"oversight_rate": kpis.Thresholds(95, 80)}

@@ -8,7 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Business register")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, policy, scoping, tabs
+        from shian.core import demo, kpis, navigation, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, Role
         from shian.core.views import render_audit_tab
 
@@ -43,28 +43,29 @@ class RegistryConfig(AppConfig):
             _("Businesses"),
             "registry:business_list",
             order=10,
-            visible=lambda u: policy.may(u, scoping.VIEW, "registry.business"),
+            requires=(scoping.VIEW, "registry.business"),
         )
         navigation.register(
             "licences",
             _("Licences"),
             "registry:licence_list",
             order=20,
-            visible=lambda u: policy.may(u, scoping.VIEW, "registry.licence"),
+            requires=(scoping.VIEW, "registry.licence"),
         )
         navigation.register(
             "staffing",
             _("Two staff"),
             "registry:staffing",
             order=30,
-            visible=lambda u: policy.may(u, scoping.VIEW, "registry.business") and policy.is_regional(u),
+            requires=(scoping.VIEW, "registry.business"),
+            regional=True,
         )
         navigation.register(
             "import",
             _("Import"),
             "registry:import",
             order=40,
-            visible=lambda u: policy.may(u, scoping.ADD, "registry.importrun"),
+            requires=(scoping.ADD, "registry.importrun"),
         )
 
         tabs.register("registry.business", key="profile", label=_("Profile"), render=views.render_profile_tab, order=10)

@@ -8,7 +8,7 @@ class SelfChecksConfig(AppConfig):
     verbose_name = _("Self-checks")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, policy, scoping, tabs
+        from shian.core import demo, kpis, navigation, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
 
         from . import demo as selfchecks_demo
@@ -25,7 +25,7 @@ class SelfChecksConfig(AppConfig):
             _("Self-checks"),
             "selfchecks:overview",
             order=27,
-            visible=lambda u: policy.may(u, scoping.VIEW, "selfchecks.selfcheck"),
+            requires=(scoping.VIEW, "selfchecks.selfcheck"),
         )
         tabs.register(
             "registry.business",
@@ -33,7 +33,7 @@ class SelfChecksConfig(AppConfig):
             label=_("Self-checks"),
             render=views.render_business_tab,
             order=39,
-            visible=lambda u, obj: policy.may(u, scoping.VIEW, "selfchecks.selfcheck"),
+            requires=(scoping.VIEW, "selfchecks.selfcheck"),
         )
         kpis.register(
             "selfchecks", tiles=selfchecks_kpis.tiles, order=13, thresholds={"selfcheck_daily": kpis.Thresholds(90, 60)}

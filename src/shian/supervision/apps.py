@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Risk-graded supervision")
 
     def ready(self) -> None:
-        from shian.core import demo, kpis, navigation, policy, scoping, tabs
+        from shian.core import demo, kpis, navigation, scoping, tabs
         from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES, Role
 
         from . import demo as supervision_demo
@@ -31,7 +31,8 @@ class SupervisionConfig(AppConfig):
             _("Risk grades"),
             "supervision:grades",
             order=22,
-            visible=lambda u: policy.may(u, scoping.VIEW, "supervision.businessgrade") and policy.is_regional(u),
+            requires=(scoping.VIEW, "supervision.businessgrade"),
+            regional=True,
         )
         tabs.register(
             "registry.business",
@@ -39,7 +40,7 @@ class SupervisionConfig(AppConfig):
             label=_("Risk grade"),
             render=views.render_business_tab,
             order=35,
-            visible=lambda u, obj: policy.may(u, scoping.VIEW, "supervision.businessgrade"),
+            requires=(scoping.VIEW, "supervision.businessgrade"),
         )
         kpis.register(
             "supervision",
