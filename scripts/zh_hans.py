@@ -923,3 +923,23 @@ ZH.update(
         "None: every item was met.": "无：各项均符合。",
     }
 )
+
+
+def _load_parts() -> None:
+    """Each area may keep its translations in scripts/zh_hans_parts/<area>.py (dicts ZH, PLURALS,
+    ZH_CONTEXT, any of them), merged here in name order; a msgid defined twice must agree."""
+    import importlib.util
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent / "zh_hans_parts").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"zh_hans_parts.{path.stem}", path)
+        part = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(part)
+        for name, table in (("ZH", ZH), ("PLURALS", PLURALS), ("ZH_CONTEXT", ZH_CONTEXT)):
+            for key, text in getattr(part, name, {}).items():
+                if key in table and table[key] != text:
+                    raise SystemExit(f"{path.name}: {name}[{key!r}] disagrees with an earlier translation")
+                table[key] = text
+
+
+_load_parts()
