@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SIZE   ?= small
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install serve serve-production worker lint bench bench-small loadtest openapi messages clean
+.PHONY: browser demo test install serve serve-production worker lint bench bench-small loadtest openapi messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,11 @@ serve-production: $(STAMP)
 worker: $(STAMP)
 	$(BIN)/shian worker
 
-## make test: lint + the whole suite (SQLite unless SHIAN_DATABASE_URL says otherwise)
+## make test: lint + the whole suite (SQLite unless SHIAN_DATABASE_URL says otherwise); the browser tests
+## (tests/browser) run when chromium is installed (`make browser` installs it with apt), else they are skipped
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts conftest.py
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts conftest.py
@@ -62,3 +63,9 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+## make browser: Debian's chromium and CJK fonts for the browser tests (apt; needs root or sudo)
+browser:
+	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
+	  || { $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium fonts-noto-cjk; }; }

@@ -28,16 +28,19 @@ def main() -> int:
             if text:
                 entry.msgstr_plural = {0: text}
             else:
+                entry.msgstr_plural = {0: ""}
                 missing.append(entry.msgid)
         elif entry.msgctxt:  # pgettext: the same English word, meaning different things
             text = ZH_CONTEXT.get((entry.msgctxt, entry.msgid))
             if text:
                 entry.msgstr = text
             else:
+                entry.msgstr = ""  # never keep makemessages' fuzzy guess: English is better than a wrong word
                 missing.append(f"{entry.msgctxt} | {entry.msgid}")
         elif entry.msgid in ZH:
             entry.msgstr = ZH[entry.msgid]
         else:
+            entry.msgstr = ""
             missing.append(entry.msgid)
     po.save()
     po.save_as_mofile(str(PO.with_suffix(".mo")))

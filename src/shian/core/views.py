@@ -55,8 +55,18 @@ def logout_view(request):
 
 @operation(SIGNED_IN)
 def dashboard(request):
+    """Home: what needs this person (a regulator's queue), their own day (cards), then the KPIs."""
+    from django.utils import timezone
+
+    from . import home
+
+    today = timezone.localdate()
+    needs = home.needs_for(request.user, today)
+    cards = home.cards_for(request.user, today)
     tiles, charts = kpis.collect(request.user)
-    return render(request, "core/dashboard.html", {"tiles": tiles, "charts": charts})
+    pending = home.pending_message(request.user) if not (needs or cards or tiles) else ""
+    context = {"tiles": tiles, "charts": charts, "needs": needs, "cards": cards, "pending": pending, "today": today}
+    return render(request, "core/dashboard.html", context)
 
 
 @operation(SIGNED_IN)

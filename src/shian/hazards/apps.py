@@ -45,6 +45,28 @@ class HazardsConfig(AppConfig):
             requires=(scoping.VIEW, "hazards.hazard"),
         )
         kpis.register("hazards", tiles=hazards_kpis.tiles, charts=hazards_kpis.charts, data=hazards_kpis.data, order=20)
+        from shian.core import home
+
+        from . import home as hazards_home
+
+        home.register_need("hazards.verify", hazards_home.evidence_to_verify, order=10)
+        home.register_need("hazards.overdue", hazards_home.overdue, order=11)
+        home.register_need("hazards.order", hazards_home.to_order, order=12)
+        home.register_need("hazards.cases", hazards_home.open_cases, order=13)
+        home.register_card("hazards", hazards_home.business_hazards, order=30)
+
+        from django.urls import reverse
+
+        from shian.core import listing
+
+        listing.register_action(
+            "registry.business",
+            key="hazard",
+            label=_("Record a hazard"),
+            url=lambda business: reverse("hazards:create", args=[business.pk]),
+            order=20,
+            requires=(scoping.ADD, "hazards.hazard"),
+        )
         demo.register("hazards.sample", hazards_demo.generate, order=40)
         demo.register("hazards.history", hazards_demo.generate_history, order=47)  # after past inspections
 

@@ -27,6 +27,29 @@ class InspectionsConfig(AppConfig):
         for label in ("checklisttemplate", "checklistitem", "resultrule", "ratingpolicy", "ratingband"):
             scoping.grant([*regulators, *BUSINESS_ROLES], f"inspections.{label}", {scoping.VIEW})
 
+        from shian.core import home
+
+        from . import home as inspections_home
+
+        home.register_card("inspections.today", inspections_home.todays_visits, order=5)
+        home.register_card("inspections.last", inspections_home.last_inspection, order=40)
+        home.register_need("inspections.behind", inspections_home.visits_behind, order=20)
+
+        from django.urls import reverse
+
+        from shian.core import listing
+
+        listing.register_action(
+            "registry.business",
+            key="inspect",
+            label=_("Start an inspection"),
+            url=lambda business: reverse("inspections:start", args=[business.pk]),
+            method="post",
+            order=10,
+            primary=True,
+            requires=(scoping.ADD, "inspections.inspection"),
+        )
+
         navigation.register(
             "inspections",
             _("Inspections"),

@@ -49,4 +49,9 @@ class OversightConfig(AppConfig):
         kpis.register(
             "oversight", tiles=oversight_kpis.tiles, order=12, thresholds={"oversight_rate": kpis.Thresholds(95, 80)}
         )
+        from shian.core import home
+
+        from . import home as oversight_home
+
+        home.register_need("oversight.due", oversight_home.my_visits_due, order=5)
         demo.register("oversight.sample", oversight_demo.generate, order=42)

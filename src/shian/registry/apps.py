@@ -38,6 +38,13 @@ class RegistryConfig(AppConfig):
             set_=lambda user, business: registry_services.account_link(user=user, business=business),
         )
 
+        from shian.core import home
+
+        from . import home as registry_home
+
+        home.register_card("registry.business", registry_home.own_business, order=20)
+        home.register_need("registry.licences", registry_home.licences_expiring, order=40)
+
         navigation.register(
             "businesses",
             _("Businesses"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core import tabs
+from shian.core import listing, tabs
 from shian.core.exports import XLSX_CONTENT_TYPE
 from shian.core.policy import ADD, CHANGE, DELETE, VIEW, get_object_for_user, may, operation
 
@@ -46,10 +46,14 @@ def business_list(request):
     for p in problems:
         messages.warning(request, _("Ignored an invalid filter value for %(field)s.") % {"field": p})
     page = Paginator(selectors.business_list(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
-    summaries = selectors.licence_summaries([b.pk for b in page.object_list])
-    rows = [(b, summaries.get(b.pk)) for b in page.object_list]
+    ids = [b.pk for b in page.object_list]
+    summaries = selectors.licence_summaries(ids)
+    columns = listing.columns_for("registry.business", request.user)
+    extra = listing.cells(columns, request.user, ids)
+    rows = [(b, summaries.get(b.pk), extra[b.pk]) for b in page.object_list]
     context = {
         "page": page,
+        "columns": columns,
         "rows": rows,
         "filter": f,
         "active": f.active(),
@@ -108,6 +112,7 @@ def business_detail(request, pk: int, tab: str = "profile"):
             "tabs": available,
             "current": current,
             "tab_html": tab_html,
+            "actions": listing.actions_for("registry.business", request.user, business),
             "can_change": may(request.user, CHANGE, Business),
             "can_delete": may(request.user, DELETE, Business),
         },

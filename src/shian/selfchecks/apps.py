@@ -35,7 +35,19 @@ class SelfChecksConfig(AppConfig):
             order=39,
             requires=(scoping.VIEW, "selfchecks.selfcheck"),
         )
+        from shian.core import home
+
+        from . import home as selfchecks_home
+
+        home.register_card("selfchecks", selfchecks_home.todays_checks, order=10)
         kpis.register(
             "selfchecks", tiles=selfchecks_kpis.tiles, order=13, thresholds={"selfcheck_daily": kpis.Thresholds(90, 60)}
         )
         demo.register("selfchecks.sample", selfchecks_demo.generate, order=43)
+
+        from shian.core import checklists
+
+        from . import services
+
+        # the daily-control items, for a module that answers them too (a 包保 visit) without importing this app
+        checklists.register("selfchecks.daily", lambda *, business: services.daily_checklist(business))

@@ -26,6 +26,18 @@ class SupervisionConfig(AppConfig):
             scoping.grant(regulators, f"supervision.{label}", {scoping.VIEW})
             scoping.grant([Role.CITY_ADMIN], f"supervision.{label}", {scoping.CHANGE})
 
+        from shian.core import listing
+
+        from . import listing as supervision_listing
+
+        listing.register_column(
+            "registry.business",
+            key="grade",
+            label=_("Risk grade"),
+            values=supervision_listing.grade_cells,
+            order=50,
+            requires=(scoping.VIEW, "supervision.businessgrade"),
+        )
         navigation.register(
             "grades",
             _("Risk grades"),

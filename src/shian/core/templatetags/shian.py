@@ -75,3 +75,12 @@ def kpi_tone(value, kpi_key: str) -> str:
     from shian.core import kpis
 
     return kpis.tone(kpi_key, value)
+
+
+@register.simple_tag(takes_context=True)
+def home_card(context, card):
+    """A home card (core.home.Card) rendered with its own context and the page's request/user/csrf."""
+    from django.template.loader import render_to_string
+
+    request = context.get("request")
+    return render_to_string(card.template, card.context, request=request)

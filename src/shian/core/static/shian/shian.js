@@ -15,4 +15,14 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (ev) { if (!window.confirm(el.dataset.confirm)) ev.preventDefault(); });
   });
+  // tabs loaded by htmx: once the tab's content is in, its tab is the highlighted one (after the swap,
+  // so htmx's history snapshot of the previous address keeps the previous highlight for "back")
+  document.body.addEventListener("htmx:afterSwap", function (ev) {
+    var tab = ev.detail.requestConfig && ev.detail.requestConfig.elt;
+    if (!tab || !tab.matches || !tab.matches("nav.tabs a[role=tab]")) return;
+    tab.closest("nav.tabs").querySelectorAll("a[role=tab]").forEach(function (a) {
+      a.classList.toggle("active", a === tab);
+      a.setAttribute("aria-selected", a === tab ? "true" : "false");
+    });
+  });
 });
