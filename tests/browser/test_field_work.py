@@ -79,7 +79,8 @@ def test_phone_inspection_then_the_hazard_loop_across_two_logins(visit, server):
     assert v.page.locator("img.signature-img").count() == 2
     v.shot("inspection-closed")
     # the PDF record
-    pdf = v.page.request.get(v.page.locator("a[href$='/pdf/'], a[href*='pdf']").first.get_attribute("href"))
+    pdf_href = v.page.locator("a[href$='/pdf/'], a[href*='pdf']").first.get_attribute("href")
+    pdf = v.page.request.get(v.server.url + pdf_href)
     assert pdf.ok and pdf.body()[:5] == b"%PDF-"
     hazard_href = v.page.locator("#raised-hazards a").first.get_attribute("href")
     assert "冷藏柜温度" in v.page.locator("#raised-hazards").inner_text() or v.page.locator("#raised-hazards a").count()
