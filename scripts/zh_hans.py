@@ -421,7 +421,6 @@ ZH.update(
         "Verify rectification": "复核通过",
         "Close": "闭环",
         "Close the case": "结案",
-        "Escalate to a case (立案)": "立案",
         "Hazard recorded.": "已登记隐患。",
         "New hazard at %(name)s": "登记 %(name)s 的隐患",
         "The form was incomplete; reload the page and try again.": "表单不完整，请刷新页面后重试。",

@@ -155,7 +155,7 @@ class AuditLine:
     note: str
 
 
-def _actor_in_scope(viewer: User, actor: User | None) -> bool:
+def actor_in_scope(viewer: User, actor: User | None) -> bool:
     if actor is None:
         return True  # the system itself
     if viewer.is_superuser and viewer.region_id is None:
@@ -181,7 +181,7 @@ def lines_for(viewer: User, obj: models.Model, limit: int = 200) -> list[AuditLi
     entries = list(qs.select_related("actor__region")[:limit])
     businesses_of([e.actor for e in entries])  # the actors' businesses in one query
     for e in entries:
-        known = _actor_in_scope(viewer, e.actor)
+        known = actor_in_scope(viewer, e.actor)
         if known:
             actor = e.actor.display_name if (business_view and e.actor) else e.actor_name
         elif business_view:

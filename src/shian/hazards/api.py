@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -53,16 +53,23 @@ class TransitionIn(Schema):
 
 class EvidenceOut(Schema):
     id: int
+    original_name: str = Field(description="the file's name as its uploader gave it")
     content_type: str
     size: int
     note: str
+    submitted_at: dt.datetime
 
 
 class EventOut(Schema):
     action: str
+    label: str = Field(description="the step's name, in the caller's language")
     from_state: str
     to_state: str
-    actor_name: str
+    actor: str = Field(
+        description="who took the step, as the caller may see them: a person's name, an official's role "
+        "(to a business's staff), or 'a user outside your area' (the audit log's rule)"
+    )
+    actor_name: str = Field(description="the same as actor (kept for older clients)")
     note: str
     at: dt.datetime
 
@@ -123,7 +130,20 @@ def hazard_get(request, hazard_id: int):
 @router.get("/hazards/{hazard_id}/events", response=list[EventOut])
 @operation(VIEW, "hazards.hazard", obj="hazard_id")
 def hazard_events(request, hazard_id: int):
-    return list(get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id).events.all())
+    hazard = get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id)
+    return [
+        {
+            "action": e.action,
+            "label": e.label,
+            "from_state": e.from_state,
+            "to_state": e.state,
+            "actor": e.actor,
+            "actor_name": e.actor,
+            "note": e.note,
+            "at": e.at,
+        }
+        for e in selectors.timeline(request.user, hazard)
+    ]
 
 
 @router.post(

@@ -32,3 +32,16 @@ OPEN_STATES = (
     HazardState.EVIDENCE_SUBMITTED,
     HazardState.VERIFIED,
 )
+
+
+# how each severity and state is shown (a badge's tone: "bad", "warn", "good" or "" for neutral)
+SEVERITY_TONE = {Severity.GENERAL: "", Severity.MAJOR: "warn", Severity.SERIOUS: "bad"}
+STATE_TONE = {
+    HazardState.FOUND: "warn",
+    HazardState.ORDERED: "warn",
+    HazardState.RECTIFYING: "warn",
+    HazardState.EVIDENCE_SUBMITTED: "",
+    HazardState.VERIFIED: "good",
+    HazardState.CLOSED: "good",
+    HazardState.ESCALATED: "bad",
+}

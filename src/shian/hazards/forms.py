@@ -1,7 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Severity
+from .services import EVIDENCE_MAX_FILES, check_evidence_file
+
+EVIDENCE_ACCEPT = "image/jpeg,image/png,application/pdf"
 
 
 class HazardForm(forms.Form):
@@ -11,16 +16,97 @@ class HazardForm(forms.Form):
     found_on = forms.DateField(label=_("found on"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
 
 
-class TransitionForm(forms.Form):
-    action = forms.CharField(widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    deadline = forms.DateField(label=_("deadline"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    order_text = forms.CharField(
-        label=_("rectification order"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several photos or PDFs in one input; each is checked by its content and size."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > EVIDENCE_MAX_FILES:
+            raise ValidationError(_("Send at most %(n)d files with one step.") % {"n": EVIDENCE_MAX_FILES})
+        single = super().clean
+        files = [single(f, initial) for f in files]
+        errors = []
+        for upload in files:
+            try:
+                check_evidence_file(upload)
+            except ValidationError as exc:
+                errors.extend(exc.message_dict.get("file", exc.messages))
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class StepForm(forms.Form):
+    """The hazard page's one action panel: the step is the button pressed (``action``); the fields a
+    step needs are checked for that step only, each with its own error."""
+
+    action = forms.ChoiceField(
+        error_messages={
+            "required": _("Choose a step."),
+            "invalid_choice": _("That step is not open to you now; the page has been refreshed."),
+        }
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    deadline = forms.DateField(
+        label=_("deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False
+    )
+    order_text = forms.CharField(
+        label=_("rectification order"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    file = EvidenceFilesField(label=_("Photos or PDF"), required=False)
 
+    def __init__(self, *args, panel, hazard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.panel = panel
+        self.hazard = hazard
+        self.fields["action"].choices = [(s.action, s.label) for s in panel.steps]
 
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Photo or PDF (at most 10 MB)"))
-    note = forms.CharField(label=_("note"), max_length=255, required=False)
+    def clean(self):
+        data = super().clean()
+        step = self.panel.step(data.get("action") or "")
+        if step is None:
+            return data
+        if step.needs_note and not (data.get("note") or "").strip() and "note" not in self.errors:
+            self.add_error("note", _("“%(step)s” needs a note: say why.") % {"step": step.label})
+        if step.sets_deadline:
+            deadline = data.get("deadline")
+            if deadline is None and "deadline" not in self.errors:
+                self.add_error("deadline", _("Set the deadline for “%(step)s”.") % {"step": step.label})
+            elif deadline is not None and deadline < timezone.localdate():
+                self.add_error("deadline", _("The deadline cannot be in the past."))
+            if not (data.get("order_text") or "").strip() and "order_text" not in self.errors:
+                self.add_error("order_text", _("Say what must be rectified."))
+        else:  # not shown for this step: nothing of them is kept
+            data["deadline"], data["order_text"] = None, ""
+        files = data.get("file") or []
+        if step.needs_evidence and not files and "file" not in self.errors and not self.hazard.evidence.exists():
+            self.add_error(
+                "file", _("“%(step)s” needs at least one photo or PDF: attach it here.") % {"step": step.label}
+            )
+        if files and not step.needs_evidence:
+            self.add_error(
+                "file",
+                _("Files go with “%(steps)s”, not with “%(step)s”.")
+                % {"steps": self.panel.evidence_for or "—", "step": step.label},
+            )
+        return data
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """A refusal from the service, on the field it names (or the whole form)."""
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        else:
+            self.add_error(None, exc.messages)

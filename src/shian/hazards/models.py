@@ -10,7 +10,9 @@ from shian.core.models import User
 from shian.core.scoping import ScopedQuerySet
 from shian.registry.models import Business
 
-from .choices import OPEN_STATES, HazardSource, HazardState, Severity
+from .choices import OPEN_STATES, SEVERITY_TONE, STATE_TONE, HazardSource, HazardState, Severity
+
+IMAGE_TYPES = ("image/jpeg", "image/png")
 
 
 class DeadlineRule(models.Model):
@@ -81,6 +83,18 @@ class Hazard(models.Model):
             and self.deadline < timezone.localdate()
         )
 
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.deadline).days if self.is_overdue else 0
+
+    @property
+    def severity_tone(self) -> str:
+        return SEVERITY_TONE.get(self.severity, "")
+
+    @property
+    def state_tone(self) -> str:
+        return "bad" if self.is_overdue else STATE_TONE.get(self.state, "")
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     return f"hazards/{instance.hazard_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
@@ -91,6 +105,7 @@ class Evidence(models.Model):
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)  # as the uploader named it
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -107,7 +122,16 @@ class Evidence(models.Model):
         ordering = ["submitted_at"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The file's name as its uploader gave it (never the storage path)."""
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGE_TYPES
 
 
 class HazardEvent(models.Model):

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from shian.core import policy
+from shian.core.audit import actor_in_scope  # the audit log's rule for naming actors: one rule for both
 from shian.core.models import User
 from shian.core.rollup import RegionTally, child_level, pct
-from shian.core.scoping import VIEW
+from shian.core.scoping import BUSINESS_SCOPED_ROLES, CHANGE, VIEW, businesses_of
 
-from .choices import HazardState
-from .models import Hazard, HazardEvent, Notification
+from . import transitions
+from .choices import STATE_TONE, HazardState
+from .models import Evidence, Hazard, HazardEvent, Notification
 
 ACTIVE = [HazardState.FOUND, HazardState.ORDERED, HazardState.RECTIFYING, HazardState.EVIDENCE_SUBMITTED]
 
@@ -133,3 +139,137 @@ def indicator_escalated_12m(business_ids: list[int] | None, as_of: dt.date | Non
 def hazards_raised_by(user: User, origin: str) -> QuerySet[Hazard]:
     """The hazards a record raised (its ``origin`` reference), as far as ``user`` may see them."""
     return Hazard.objects.restrict(user, VIEW).filter(origin=origin).order_by("-severity", "pk")
+
+
+# --- the hazard page: who did what, the evidence, and what this user may do next --------------------
+def person(viewer: User, actor: User | None, recorded: str = "") -> str:
+    """How ``viewer`` sees the person who acted, by the audit log's rule (docs/security.md, "Who sees
+    the audit log"), with people's names instead of login names: officials see the people of their
+    own area by name and anyone else as "a user outside your area"; a business's staff see their
+    colleagues by name and officials by their role. No actor: the system itself (the nightly job), or
+    a step recorded without an account (seeded history keeps a description such as 企业食品安全员)."""
+    if actor is None:
+        return _("System") if recorded in ("", "system") else recorded
+    if actor_in_scope(viewer, actor):
+        return actor.display_name
+    if viewer.role in BUSINESS_SCOPED_ROLES:
+        return str(actor.get_role_display())
+    return _("a user outside your area")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    action: str
+    label: str
+    actor: str
+    from_state: str
+    state: str
+    state_label: str
+    state_tone: str
+    note: str
+
+
+def timeline(viewer: User, hazard: Hazard) -> list[TimelineEntry]:
+    """The hazard's events, oldest first, each with the step's label and the actor as ``viewer`` may see them."""
+    events = list(HazardEvent.objects.filter(hazard=hazard).select_related("actor__region"))
+    businesses_of([e.actor for e in events])  # the actors' businesses in one query
+    return [
+        TimelineEntry(
+            at=e.at,
+            action=e.action,
+            label=str(transitions.label_of(e.action, e.from_state)),
+            actor=person(viewer, e.actor, e.actor_name),
+            from_state=e.from_state,
+            state=e.to_state,
+            state_label=e.get_to_state_display(),
+            state_tone=STATE_TONE.get(e.to_state, ""),
+            note=e.note,
+        )
+        for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    evidence: Evidence
+    submitted_by: str
+
+
+def evidence_items(viewer: User, hazard: Hazard) -> list[EvidenceItem]:
+    rows = list(Evidence.objects.filter(hazard=hazard).select_related("submitted_by__region"))
+    businesses_of([e.submitted_by for e in rows])
+    return [
+        EvidenceItem(e, person(viewer, e.submitted_by, "" if e.submitted_by_id else _("the business"))) for e in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step offered on the hazard page: one button of the action panel."""
+
+    action: str
+    label: str
+    needs_note: bool
+    needs_evidence: bool
+    sets_deadline: bool
+    destructive: bool
+
+
+@dataclass
+class ActionPanel:
+    steps: list[Step] = field(default_factory=list)
+    waiting: str = ""  # whom the hazard waits for, when it is not this user
+
+    def _labels(self, attr: str) -> str:
+        return pgettext("between the items of a list", ", ").join(s.label for s in self.steps if getattr(s, attr))
+
+    @property
+    def main_steps(self) -> list[Step]:
+        return [s for s in self.steps if not s.destructive]
+
+    @property
+    def destructive_steps(self) -> list[Step]:
+        return [s for s in self.steps if s.destructive]
+
+    @property
+    def note_for(self) -> str:
+        """The labels of the offered steps that need a note ("" if none)."""
+        return self._labels("needs_note")
+
+    @property
+    def evidence_for(self) -> str:
+        return self._labels("needs_evidence")
+
+    @property
+    def deadline_for(self) -> str:
+        return self._labels("sets_deadline")
+
+    def step(self, action: str) -> Step | None:
+        return next((s for s in self.steps if s.action == action), None)
+
+
+def action_panel(user: User, hazard: Hazard) -> ActionPanel:
+    """The steps ``user`` may take on ``hazard`` now (the access policy decides: the step's grant, and
+    change on this hazard), and, when none of them is the step the hazard waits for, whom it waits for."""
+    moves = transitions.available(hazard.state, user) if policy.may(user, CHANGE, hazard) else []
+    steps = [
+        Step(
+            action=m.action,
+            label=str(m.label),
+            needs_note=m.needs_note,
+            needs_evidence=m.needs_evidence,
+            sets_deadline=m.sets_deadline,
+            destructive=m.destructive,
+        )
+        for m in moves
+    ]
+    waiting = transitions.WAITING.get(hazard.state)
+    text = ""
+    if waiting is not None and not any(s.action in waiting.actions for s in steps):
+        text = waiting.describe(hazard.deadline)
+    elif hazard.state == HazardState.CLOSED:
+        text = _("Closed on %(date)s: the loop is complete.") % {
+            "date": hazard.closed_on.isoformat() if hazard.closed_on else "—"
+        }
+    return ActionPanel(steps=steps, waiting=text)

@@ -5,6 +5,7 @@ it and writes the timeline event and the audit entry in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -29,6 +30,7 @@ from .models import DeadlineRule, Evidence, Hazard, HazardEvent, Notification
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
+EVIDENCE_MAX_FILES = 10  # files sent with one step
 
 
 def deadline_for(severity: str, start: dt.date) -> dt.date:
@@ -92,7 +94,10 @@ def hazard_transition(
     deadline: dt.date | None = None,
     order_text: str = "",
     expected_version: int | None = None,
+    uploads: Sequence[UploadedFile] = (),
 ) -> Hazard:
+    """Take step ``action``. ``uploads`` (photos/PDFs) are added as evidence in the same transaction,
+    for a step that needs evidence only; if the step is refused they are not kept either."""
     current = lock_current(
         hazard,
         expected_version,
@@ -111,14 +116,29 @@ def hazard_transition(
     policy.check(actor, CHANGE, current)
     if move.needs_note and not note.strip():
         raise ValidationError({"note": _("Say why: a note is required for this step.")})
-    if move.needs_evidence and not current.evidence.exists():
-        raise ValidationError(_("Upload at least one photo or PDF of the rectification first."))
-    before = snapshot(current)
     today = timezone.localdate()
     if move.sets_deadline:
         deadline = deadline or deadline_for(current.severity, today)
         if deadline < today:
             raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    if uploads:
+        if not move.needs_evidence:
+            raise ValidationError(
+                {
+                    "file": _("Files are sent with a step that needs evidence, not with “%(step)s”.")
+                    % {"step": move.label}
+                }
+            )
+        if len(uploads) > EVIDENCE_MAX_FILES:
+            raise ValidationError({"file": _("Send at most %(n)d files with one step.") % {"n": EVIDENCE_MAX_FILES}})
+        for upload in uploads:  # every file is checked before any is stored
+            check_evidence_file(upload)
+        for upload in uploads:
+            evidence_add(actor=actor, hazard=current, upload=upload)
+    if move.needs_evidence and not current.evidence.exists():
+        raise ValidationError(_("Upload at least one photo or PDF of the rectification first."))
+    before = snapshot(current)
+    if move.sets_deadline:
         current.deadline = deadline
         current.order_text = order_text or current.order_text
     if move.target == HazardState.ESCALATED:
@@ -144,17 +164,21 @@ def hazard_transition(
     return current
 
 
-def _check_evidence(upload: UploadedFile) -> str:
+def check_evidence_file(upload: UploadedFile) -> str:
+    """The content type of an evidence file (JPEG, PNG or PDF by its first bytes, at most 10 MB), or a
+    ValidationError on "file" that names the file and says what is wrong."""
     return check_upload(upload, allowed=EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
 
 
 @transaction.atomic
 def evidence_add(*, actor: User | None, hazard: Hazard, upload: UploadedFile, note: str = "") -> Evidence:
+    policy.check(actor, ADD, "hazards.evidence")
     if hazard.state not in (HazardState.ORDERED, HazardState.RECTIFYING):
         raise ValidationError(_("Evidence can only be added while the hazard is being rectified."))
-    content_type = _check_evidence(upload)
+    content_type = check_evidence_file(upload)
     evidence = Evidence(
         hazard=hazard,
+        original_name=(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:255],
         content_type=content_type,
         size=upload.size,
         note=note[:255],

@@ -1,27 +1,25 @@
-"""Hazard pages: list, create (from a business), detail with the allowed next steps, evidence upload."""
+"""Hazard pages: list, create (from a business), detail with one action panel (the steps this user may
+take now, evidence sent with the step that needs it), the evidence files."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, may, operation
 from shian.registry.models import Business
 
-from . import selectors, services, transitions
+from . import selectors, services
 from .choices import HazardState, Severity
-from .forms import EvidenceForm, HazardForm, TransitionForm
+from .forms import HazardForm, StepForm
 from .models import Hazard
-
-
-def _messages_from(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @operation(VIEW, "hazards.hazard")
@@ -79,84 +77,80 @@ def hazard_create(request, business_pk: int):
     )
 
 
-@operation(VIEW, "hazards.hazard", obj="pk")
-def hazard_detail(request, pk: int):
-    hazard = get_object_for_user(Hazard.objects.select_related("business", "found_by"), request.user, VIEW, pk=pk)
-    moves = transitions.available(hazard.state, request.user) if may(request.user, CHANGE, Hazard) else []
+def _render_detail(request, hazard: Hazard, *, panel: selectors.ActionPanel, form: StepForm | None = None):
+    user = request.user
+    if form is None:
+        initial = {"version": hazard.version}
+        if any(s.sets_deadline for s in panel.steps):
+            initial["deadline"] = services.deadline_for(hazard.severity, timezone.localdate())
+        form = StepForm(initial=initial, panel=panel, hazard=hazard)
     return render(
         request,
         "hazards/hazard_detail.html",
         {
             "hazard": hazard,
-            "moves": moves,
-            "events": hazard.events.all(),
-            "evidence": hazard.evidence.all(),
-            "can_add_evidence": hazard.state in (HazardState.ORDERED, HazardState.RECTIFYING) and bool(moves),
-            "evidence_form": EvidenceForm(),
-            "default_deadline": services.deadline_for(hazard.severity, hazard.found_on)
-            if hazard.state == HazardState.FOUND
-            else None,
+            "found_by": selectors.person(user, hazard.found_by) if hazard.found_by_id else "",
+            "panel": panel,
+            "form": form,
+            "timeline": selectors.timeline(user, hazard),
+            "evidence": selectors.evidence_items(user, hazard),
         },
     )
+
+
+@operation(VIEW, "hazards.hazard", obj="pk")
+def hazard_detail(request, pk: int):
+    hazard = get_object_for_user(
+        Hazard.objects.select_related("business", "found_by__region"), request.user, VIEW, pk=pk
+    )
+    return _render_detail(request, hazard, panel=selectors.action_panel(request.user, hazard))
 
 
 @operation(CHANGE, "hazards.hazard", obj="pk")
 @require_POST
 def hazard_transition(request, pk: int):
-    hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form was incomplete; reload the page and try again."))
-        return redirect("hazards:detail", pk=pk)
-    data = form.cleaned_data
-    try:
-        services.hazard_transition(
-            actor=request.user,
-            hazard=hazard,
-            action=data["action"],
-            note=data["note"],
-            deadline=data["deadline"],
-            order_text=data["order_text"],
-            expected_version=data["version"],
-        )
-    except services.ConflictError as exc:
-        messages.error(request, str(exc))
-        return redirect("hazards:detail", pk=pk)
-    except ValidationError as exc:
-        _messages_from(request, exc)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("hazards:detail", pk=pk)
-
-
-@operation(ADD, "hazards.evidence", obj={"pk": "hazards.hazard"})
-@require_POST
-def evidence_upload(request, pk: int):
-    hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
+    """The action panel's one form: the button pressed is the step; a refused step shows the page again
+    with the errors on their fields and what was typed kept."""
+    hazard = get_object_for_user(
+        Hazard.objects.select_related("business", "found_by__region"), request.user, CHANGE, pk=pk
+    )
+    panel = selectors.action_panel(request.user, hazard)
+    form = StepForm(request.POST, request.FILES, panel=panel, hazard=hazard)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.evidence_add(
-                actor=request.user, hazard=hazard, upload=form.cleaned_data["file"], note=form.cleaned_data["note"]
+            services.hazard_transition(
+                actor=request.user,
+                hazard=hazard,
+                action=data["action"],
+                note=data["note"],
+                deadline=data["deadline"],
+                order_text=data["order_text"],
+                expected_version=data["version"],
+                uploads=data["file"],
             )
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect("hazards:detail", pk=pk)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
-            _messages_from(request, exc)
+            form.add_service_error(exc)
         else:
-            messages.success(request, _("Evidence uploaded."))
-    else:
-        messages.error(request, _("Choose a file to upload."))
-    return redirect("hazards:detail", pk=pk)
+            messages.success(request, _("Done: %(step)s.") % {"step": panel.step(data["action"]).label})
+            return redirect("hazards:detail", pk=pk)
+    elif "action" in form.errors:  # a step from a page older than the hazard: shown as it is now
+        form.data = form.data.copy()
+        form.data["version"] = hazard.version
+    return _render_detail(request, hazard, panel=panel, form=form)
 
 
 @operation(VIEW, "hazards.evidence", obj={"pk": "hazards.hazard", "evidence_pk": "hazards.evidence"})
 def evidence_file(request, pk: int, evidence_pk: int):
+    """The evidence file itself (also the thumbnail's source), to those who may see the hazard."""
     hazard = get_object_for_user(Hazard, request.user, VIEW, pk=pk)
     evidence = get_object_for_user(hazard.evidence.all(), request.user, VIEW, pk=evidence_pk)
-    from django.http import FileResponse
-
-    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, filename=evidence.name)
 
 
 def render_business_tab(request, business):

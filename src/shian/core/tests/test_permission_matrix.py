@@ -91,8 +91,7 @@ def _world(region, district, users, tag):
     from django.core.files.base import ContentFile
 
     inspection.inspector_signature.save("sig.png", ContentFile(PNG))  # the signature route has a file
-    hazard_services.hazard_transition(actor=users["admin"], hazard=hazard, action="order")
-    hazard = hazard_services.hazard_transition(actor=users["admin"], hazard=hazard, action="start")
+    hazard = hazard_services.hazard_transition(actor=users["admin"], hazard=hazard, action="order")
     evidence = hazard_services.evidence_add(
         actor=users["admin"], hazard=hazard, upload=SimpleUploadedFile("e.png", PNG, content_type="image/png"), note=""
     )

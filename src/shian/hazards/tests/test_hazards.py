@@ -178,10 +178,15 @@ def test_kpis(users, shop):
 def test_transition_table_is_consistent():
     for t in transitions.TRANSITIONS:
         assert t.source != t.target
-    # no business role can verify, reject, close or escalate
+    # no business role can verify, reject, close or escalate; no regulator takes the business's own steps
     for t in transitions.TRANSITIONS:
         if t.action in {"verify", "reject", "close", "escalate"}:
             assert not (t.roles & transitions.BUSINESS)
+        if t.action in {"start", "submit"}:
+            assert not (t.roles & transitions.REGULATORS)
+    # every step a state offers on the page is either the one it waits for, or someone else's option
+    for state, waiting in transitions.WAITING.items():
+        assert waiting.actions <= {t.action for t in transitions.TRANSITIONS if t.source == state}
 
 
 def test_on_time_rate_counts_escalations_against_it(users, shop):

@@ -1,9 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from shian.core.choices import Role
 from shian.core.tests.factories import UserFactory
-from shian.hazards import services
+from shian.hazards import services, transitions
 from shian.hazards.choices import HazardState
 from shian.hazards.models import Hazard
 from shian.registry.tests.factories import BusinessFactory
@@ -22,15 +23,24 @@ def other(city):
 
 
 def test_ui_record_and_walk_the_loop(users, web, shop):
+    owner = UserFactory(username="owner", role=Role.BUSINESS_STAFF, business=shop)
     client = web(users["inspector"])
     response = client.post(f"/hazards/new/{shop.pk}/", {"title": "防鼠设施缺失", "severity": "general"})
     hazard = Hazard.objects.get(title="防鼠设施缺失")
     assert response["Location"] == f"/hazards/{hazard.pk}/"
     page = client.get(f"/hazards/{hazard.pk}/")
-    assert [m.action for m in page.context["moves"]] == ["order", "escalate"]
-    client.post(f"/hazards/{hazard.pk}/transition/", {"action": "order", "version": 1, "deadline": "", "note": ""})
-    client.post(f"/hazards/{hazard.pk}/evidence/", {"file": SimpleUploadedFile("a.png", PNG, "image/png")})
-    client.post(f"/hazards/{hazard.pk}/transition/", {"action": "submit", "version": 2})
+    assert [s.action for s in page.context["panel"].steps] == ["order", "escalate"]
+    client.post(
+        f"/hazards/{hazard.pk}/transition/",
+        {"action": "order", "version": 1, "deadline": "2099-01-31", "order_text": "加装挡鼠板", "note": ""},
+    )
+    hazard.refresh_from_db()
+    assert (hazard.state, hazard.order_text, str(hazard.deadline)) == (HazardState.ORDERED, "加装挡鼠板", "2099-01-31")
+    done = web(owner).post(
+        f"/hazards/{hazard.pk}/transition/",
+        {"action": "submit", "version": 2, "file": SimpleUploadedFile("a.png", PNG, "image/png")},
+    )
+    assert done.status_code == 302
     hazard.refresh_from_db()
     assert hazard.state == HazardState.EVIDENCE_SUBMITTED
     stale = client.post(f"/hazards/{hazard.pk}/transition/", {"action": "verify", "version": 2}, follow=True)
@@ -47,7 +57,7 @@ def test_business_user_sees_only_its_steps(users, web, shop):
     hazard = services.hazard_create(actor=users["inspector"], business=shop, title="x")
     hazard = services.hazard_transition(actor=users["inspector"], hazard=hazard, action="order")
     page = web(owner).get(f"/hazards/{hazard.pk}/")
-    assert [m.action for m in page.context["moves"]] == ["start", "submit"]
+    assert [s.action for s in page.context["panel"].steps] == ["start", "submit"]
     response = web(owner).post(
         f"/hazards/{hazard.pk}/transition/", {"action": "escalate", "version": 2, "note": "x"}, follow=True
     )
@@ -71,7 +81,11 @@ def test_other_district_is_404(users, web, api, other):
 
 
 def test_api_loop(users, api, shop):
-    client = api(users["inspector"])
+    owner = UserFactory(username="owner", last_name="钱", first_name="安全员", role=Role.BUSINESS_STAFF, business=shop)
+    inspector = users["inspector"]
+    inspector.last_name, inspector.first_name = "周", "执法员"
+    inspector.save()
+    client = api(inspector)
     created = client.post("/api/hazards", {"business_id": shop.pk, "title": "留样不足", "severity": "major"})
     assert created.status_code == 201
     pk = created.json()["id"]
@@ -79,14 +93,27 @@ def test_api_loop(users, api, shop):
     assert ordered.json()["state"] == "ordered"
     bad = client.post(f"/api/hazards/{pk}/transitions", {"action": "close"})
     assert bad.status_code == 422
-    upload = client.client.post(f"/api/hazards/{pk}/evidence", {"file": SimpleUploadedFile("a.png", PNG)})
-    assert upload.status_code == 201
-    text = client.client.post(f"/api/hazards/{pk}/evidence", {"file": SimpleUploadedFile("a.png", b"not png")})
+    assert client.post(f"/api/hazards/{pk}/transitions", {"action": "submit"}).status_code == 403  # the business's
+    business = api(owner)
+    upload = business.client.post(f"/api/hazards/{pk}/evidence", {"file": SimpleUploadedFile("整改.png", PNG)})
+    assert upload.status_code == 201 and upload.json()["original_name"] == "整改.png"
+    text = business.client.post(f"/api/hazards/{pk}/evidence", {"file": SimpleUploadedFile("a.png", b"not png")})
     assert text.status_code == 422 and text.json()["detail"][0]["loc"] == ["body", "file"]
-    assert client.post(f"/api/hazards/{pk}/transitions", {"action": "submit", "version": 1}).status_code == 409
-    assert client.post(f"/api/hazards/{pk}/transitions", {"action": "submit"}).json()["state"] == "evidence_submitted"
+    assert business.post(f"/api/hazards/{pk}/transitions", {"action": "submit", "version": 1}).status_code == 409
+    assert business.post(f"/api/hazards/{pk}/transitions", {"action": "submit"}).json()["state"] == "evidence_submitted"
     events = client.get(f"/api/hazards/{pk}/events").json()
     assert [e["to_state"] for e in events] == ["found", "ordered", "evidence_submitted"]
+    with translation.override("zh-hans"):
+        labels = [
+            str(transitions.label_of(a, s)) for a, s in [("create", ""), ("order", "found"), ("submit", "ordered")]
+        ]
+        inspector_role = str(Role.INSPECTOR.label)
+    assert [e["label"] for e in events] == labels
+    assert [e["actor"] for e in events] == ["周执法员", "周执法员", "钱安全员"]  # names, not logins
+    # the business's staff see the official by role, never by name or login
+    seen_by_business = business.get(f"/api/hazards/{pk}/events").json()
+    assert [e["actor"] for e in seen_by_business] == [inspector_role, inspector_role, "钱安全员"]
+    assert all("inspector" not in e["actor_name"] for e in seen_by_business)
     kpis = client.get("/api/hazards/kpis").json()
     assert kpis["open"] == 1
 
