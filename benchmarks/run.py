@@ -5,6 +5,7 @@
 --size small : the CI size — 5k businesses, 2k-row import.
 Then the load test (benchmarks/load.py, production vs development server over HTTP on loopback): the city
 at 1/8/32 users at full size; at small size a quick run on the tiny city that only shows it works.
+Last, page speed in the browser (benchmarks/browser_pages.py, DOMContentLoaded per page; needs chromium).
 Benchmarks are measurements, not tests: they print figures and fail only if something breaks."""
 
 import argparse
@@ -97,6 +98,21 @@ def main() -> None:
     (out / "latest.json").write_text(json.dumps(results, indent=2))
     if not args.no_load:
         load_test(args.size, postgres=len(databases) > 1)
+    browser_pages(args.size)
+
+
+def browser_pages(size: str) -> None:
+    """benchmarks/browser_pages.py: DOMContentLoaded of every main page in chromium (goal < 1 s at the
+    small demo city). Full: the small city (5,000 businesses), 3 runs a page; small: the tiny city, once."""
+    import shutil
+
+    if not (os.environ.get("SHIAN_CHROMIUM") or shutil.which("chromium")):
+        print("\n[browser] page speed skipped: no chromium (make browser)", flush=True)
+        return
+    args = ["--size", "small", "--runs", "3"] if size == "full" else ["--size", "tiny", "--runs", "1"]
+    print("\n[browser] DOMContentLoaded per page ...", flush=True)
+    env = {k: v for k, v in os.environ.items() if k != "SHIAN_DATABASE_URL"}
+    subprocess.run([sys.executable, str(ROOT / "benchmarks/browser_pages.py"), *args], env=env, check=True)
 
 
 def load_test(size: str, postgres: bool) -> None:
