@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.core import checklists
 from shian.core.policy import ADD, CHANGE, VIEW, check_kind, get_object_for_user, may, operation
 from shian.registry.models import Business
 
@@ -64,11 +66,35 @@ def inspection_detail(request, pk: int):
         {
             "inspection": inspection,
             "results": results,
+            "checklist": _checklist(inspection, results),
             "editable": editable,
-            "outcomes": Outcome.choices,
-            "checked": sum(1 for r in results if r.outcome != Outcome.PENDING),
             "raised": raised,
         },
+    )
+
+
+# the phone checklist (core/_checklist.html) answers 是 / 否 / 合理缺项; the form posts the outcomes
+ANSWER_OF_OUTCOME = {Outcome.PASS: checklists.YES, Outcome.FAIL: checklists.NO, Outcome.NA: checklists.NA}
+
+
+def _checklist(inspection: Inspection, results) -> checklists.Checklist:
+    return checklists.Checklist(
+        [
+            checklists.Row(
+                id=r.item_id,
+                order=r.item.order,
+                text=r.item.text,
+                section=r.item.section,
+                is_key=r.item.is_key,
+                answer=ANSWER_OF_OUTCOME.get(r.outcome, ""),
+                note=r.note,
+                photos=[
+                    checklists.Photo(reverse("inspections:file", args=[inspection.pk, "photo", p.pk]))
+                    for p in r.photos.all()
+                ],
+            )
+            for r in results
+        ]
     )
 
 
@@ -76,8 +102,11 @@ def _save(request, inspection: Inspection):
     check_kind(request.user, CHANGE, Inspection)  # a POST records results: the page itself is VIEW
     inspection = get_object_for_user(Inspection, request.user, CHANGE, pk=inspection.pk)
     results = {}
+    all_ok = bool(request.POST.get("all_ok"))  # 全部符合 without the script: items left unanswered pass
     for r in inspection.results.all():
         outcome = request.POST.get(f"outcome_{r.item_id}")
+        if outcome is None and all_ok and r.outcome == Outcome.PENDING:
+            outcome = Outcome.PASS
         if outcome is not None:
             results[r.item_id] = {"outcome": outcome, "note": request.POST.get(f"note_{r.item_id}", "")}
     photos = {

@@ -1,9 +1,10 @@
 """包保 API: assignments, visits, and the 包保督导率 with who is behind."""
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from shian.core.api import AUTH
@@ -37,8 +38,15 @@ class AssignmentIn(Schema):
 
 class VisitIn(Schema):
     visited_on: dt.date | None = None
-    findings: str = ""
+    findings: str = Field("", description="What was found; with `answers`, written after the items not in order.")
     raise_hazard: bool = False
+    answers: dict[int, Literal["yes", "no", "na"]] | None = Field(
+        None,
+        description="The business's daily-control items answered: {item id: yes|no|na}. Every item, unless "
+        "`all_ok` is true (the unanswered ones are then yes). The `no` items and their notes become the findings.",
+    )
+    notes: dict[int, str] = Field({}, description="What is wrong with a `no` item: {item id: text}.")
+    all_ok: bool = Field(False, description="全部符合: items not in `answers` are yes.")
 
 
 class VisitOut(Schema):
@@ -117,5 +125,8 @@ def visit_create(request, assignment_id: int, payload: VisitIn):
             visited_on=payload.visited_on,
             findings=payload.findings,
             raise_hazard=payload.raise_hazard,
+            answers=payload.answers,
+            notes=payload.notes,
+            all_ok=payload.all_ok,
         ),
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OversightConfig(AppConfig):
     name = "shian.oversight"
     label = "oversight"
-    verbose_name = _("Assigned supervision (包保督导)")
+    verbose_name = _("Assigned supervision")
 
     def ready(self) -> None:
         from shian.core import demo, kpis, navigation, scoping, tabs
@@ -33,7 +33,7 @@ class OversightConfig(AppConfig):
 
         navigation.register(
             "oversight",
-            _("Assigned supervision (包保督导)"),
+            _("Assigned supervision"),
             "oversight:overview",
             order=26,
             requires=(scoping.VIEW, "oversight.assignment"),
@@ -41,7 +41,7 @@ class OversightConfig(AppConfig):
         tabs.register(
             "registry.business",
             key="oversight",
-            label=_("Assigned supervision (包保督导)"),
+            label=_("Assigned supervision"),
             render=views.render_business_tab,
             order=38,
             requires=(scoping.VIEW, "oversight.assignment"),

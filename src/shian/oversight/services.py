@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core import policy
+from shian.core import checklists, policy
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction, Role
 from shian.core.models import User
@@ -63,6 +63,44 @@ def assignment_create(
     return assignment
 
 
+DAILY_CHECKLIST = "selfchecks.daily"  # the business's daily-control items (core.checklists), answered on a visit
+
+
+def visit_checklist(business: Business) -> list[checklists.Item]:
+    """The items an official answers on a visit: the business's own daily-control checklist."""
+    return checklists.items(DAILY_CHECKLIST, business=business)
+
+
+def visit_findings(
+    items: list[checklists.Item], answers: dict[int, str], notes: dict[int, str], other: str = ""
+) -> str:
+    """The findings text of a visit answered on the checklist: how many items, the 否 items with their
+    notes (each on its own line), then what the official wrote besides."""
+    no = [i for i in items if answers.get(i.id) == checklists.NO]
+    na = sum(1 for i in items if answers.get(i.id) == checklists.NA)
+    lines = []
+    if items:
+        lines.append(
+            _("Daily-control items checked: %(t)d; in order: %(yes)d; not in order: %(no)d; not applicable: %(na)d.")
+            % {"t": len(items), "yes": len(items) - len(no) - na, "no": len(no), "na": na}
+        )
+        lines += [_problem(i.text, notes.get(i.id, "")) for i in no]
+    if other.strip():
+        lines.append(other.strip())
+    return "\n".join(lines)
+
+
+def _problem(text: str, note: str) -> str:
+    note = note.strip()
+    if note:
+        return _("%(note)s (not met: %(item)s)") % {"note": note, "item": text}
+    return _("Not met: %(item)s") % {"item": text}
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -72,7 +110,14 @@ def visit_record(
     findings: str = "",
     problem_found: bool = False,
     raise_hazard: bool = False,
+    answers: dict[int, str] | None = None,
+    notes: dict[int, str] | None = None,
+    all_ok: bool = False,
 ) -> Visit:
+    """Record a visit. With ``answers`` ``{item id: "yes"|"no"|"na"}`` the official answered the business's
+    daily-control checklist: every item (unless ``all_ok``, 全部符合: the rest are 是); the 否 items and
+    their ``notes`` become the findings, before any ``findings`` text, and a 否 is a problem found. The
+    optional hazard is titled by the 否 items (or the findings) and carries the whole text."""
     policy.check(actor, "record_visit", assignment)  # only the assigned official, in their area
     visited_on = visited_on or timezone.localdate()
     if visited_on > timezone.localdate():
@@ -81,22 +126,34 @@ def visit_record(
         raise ValidationError(
             {"visited_on": _("The visit is before the assignment started (%(d)s).") % {"d": assignment.starts_on}}
         )
-    if raise_hazard and not findings.strip():
+    title = findings.strip()
+    if answers is not None:
+        items = visit_checklist(assignment.business)
+        answers = checklists.complete(items, answers, all_ok=all_ok)
+        notes = notes or {}
+        failed = [i for i in items if answers[i.id] == checklists.NO]
+        problem_found = problem_found or bool(failed)
+        if failed:
+            title = "; ".join(_problem(i.text, notes.get(i.id, "")) for i in failed)
+        findings = visit_findings(items, answers, notes, findings)
+    if raise_hazard and not title:
         raise ValidationError({"findings": _("Describe the problem to raise a hazard.")})
     visit = Visit(
         assignment=assignment, visited_on=visited_on, findings=findings, problem_found=problem_found or raise_hazard
     )
+    visit.save()
+    assert_in_scope(actor, visit, ADD)
     if raise_hazard:
         hazard = hazard_services.hazard_create(
             actor=actor,
             business=assignment.business,
-            title=findings[:200],
+            title=_shorten(title),
             source=HazardSource.MANUAL,
+            origin=f"oversight.visit:{visit.pk}",
             found_on=visited_on,
-            description=_("Found during a supervision (包保) visit."),
+            description=_("Found during a supervision (包保) visit.") + ("\n" + findings if findings != title else ""),
         )
         visit.hazard_id = hazard.pk
-    visit.save()
-    assert_in_scope(actor, visit, ADD)
+        visit.save(update_fields=["hazard_id"])
     audit(actor=actor, action=AuditAction.CREATE, obj=visit, changes=diff({}, snapshot(visit)))
     return visit

@@ -1,8 +1,9 @@
 """Self-check API: file (business staff), list, compliance (regulators)."""
 
 import datetime as dt
+from typing import Literal
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -14,13 +15,23 @@ from . import selectors, services
 from .models import Kind, SelfCheck
 
 router = Router(tags=["self-checks"], auth=AUTH)
+Answer = Literal["yes", "no", "na"]
 
 
 class SelfCheckIn(Schema):
     business_id: int
     kind: Kind
     day: dt.date | None = None
-    failed_item_ids: list[int] = []
+    failed_item_ids: list[int] = Field(
+        [], description="The items not in order; every other item is filed as yes (the older form of `answers`)."
+    )
+    answers: dict[int, Answer] | None = Field(
+        None,
+        description="A daily check answered item by item: {item id: yes|no|na}. Every item of the business's "
+        "checklist must be answered, unless `all_ok` is true (the unanswered ones are then yes).",
+    )
+    notes: dict[int, str] = Field({}, description="What is wrong with a `no` item: {item id: text}.")
+    all_ok: bool = Field(False, description="全部符合: items not in `answers` are yes.")
     report: str = ""
     problems: int = 0
     raise_hazards: bool = False
@@ -62,6 +73,9 @@ def selfcheck_file(request, payload: SelfCheckIn):
             kind=payload.kind,
             day=payload.day,
             failed_item_ids=payload.failed_item_ids,
+            answers=payload.answers,
+            notes=payload.notes,
+            all_ok=payload.all_ok,
             report=payload.report,
             problems=payload.problems,
             raise_hazards=payload.raise_hazards,

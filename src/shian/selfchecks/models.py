@@ -14,9 +14,9 @@ from shian.registry.models import Business
 
 
 class Kind(models.TextChoices):
-    DAILY = "daily", _("Daily check (日管控)")
-    WEEKLY = "weekly", _("Weekly review (周排查)")
-    MONTHLY = "monthly", _("Monthly scheduling (月调度)")
+    DAILY = "daily", _("Daily check")
+    WEEKLY = "weekly", _("Weekly review")
+    MONTHLY = "monthly", _("Monthly scheduling")
 
 
 class DailyItem(models.Model):
@@ -66,3 +66,10 @@ class SelfCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business_id} {self.kind} {self.period_start}"
+
+    @property
+    def period_label(self) -> str:
+        """The day, "2026年第48周 (11-23 – 11-29)" or "2026年11月"."""
+        from .periods import period_label
+
+        return period_label(self.kind, self.period_start)

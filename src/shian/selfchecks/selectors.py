@@ -9,14 +9,16 @@ from collections import defaultdict
 from django.db.models import Count, F
 from django.utils import timezone
 
+from shian.core import checklists
 from shian.core.models import User
 from shian.core.rollup import RegionTally, child_level, pct
 from shian.core.scoping import VIEW
 from shian.registry.choices import BusinessStatus, BusinessType
 from shian.registry.models import Business
 
+from . import services
 from .models import Kind, SelfCheck
-from .services import period_start
+from .periods import period_label, period_start
 
 WINDOWS = {Kind.DAILY: 30, Kind.WEEKLY: 8, Kind.MONTHLY: 3}  # days, weeks, months looked back
 
@@ -86,3 +88,48 @@ def compliance(user: User, kind: str = Kind.DAILY, today: dt.date | None = None)
         "missing_count": missing.count(),
         "missing": missing.order_by("name")[:100],
     }
+
+
+def current_periods(business: Business, today: dt.date | None = None) -> dict[str, dict]:
+    """The business's current day, week and month: each period's start, name and the record filed for it
+    (or None), with whoever filed it."""
+    today = today or timezone.localdate()
+    starts = {kind: period_start(kind, today) for kind in Kind.values}
+    filed = {
+        (r.kind, r.period_start): r
+        for r in SelfCheck.objects.filter(business=business, period_start__in=set(starts.values())).select_related(
+            "filed_by"
+        )
+    }
+    return {
+        kind: {
+            "kind": kind,
+            "start": start,
+            "label": period_label(kind, start),
+            "record": filed.get((kind, start)),
+        }
+        for kind, start in starts.items()
+    }
+
+
+def record_checklist(record: SelfCheck) -> checklists.Checklist:
+    """A filed daily check as the shared checklist shows it (read-only): each item's answer and note.
+    Records filed before answers were kept say only ok / not ok."""
+    rows = []
+    for n, item in enumerate(record.items or [], 1):
+        answer = item.get("answer") or (checklists.YES if item.get("ok", True) else checklists.NO)
+        rows.append(
+            checklists.Row(
+                id=item.get("id") or n, order=n, text=item.get("text", ""), answer=answer, note=item.get("note", "")
+            )
+        )
+    rows.sort(key=lambda r: (r.answer != checklists.NO, r.order))  # the problems first, like an inspection record
+    return checklists.Checklist(rows)
+
+
+def fresh_checklist(business: Business, answers: dict[int, str] | None = None, notes: dict[int, str] | None = None):
+    """Today's daily check to fill in, with what was already posted (a refused form keeps its answers)."""
+    answers, notes = answers or {}, notes or {}
+    return checklists.Checklist(
+        [checklists.Row.of(i, answers.get(i.id, ""), notes.get(i.id, "")) for i in services.daily_checklist(business)]
+    )

@@ -3,10 +3,11 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import checklists
 from shian.core.policy import ADD, VIEW, check_kind, get_object_for_user, is_business_scoped, operation
+from shian.hazards.selectors import hazards_raised_by
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -28,45 +29,67 @@ def overview(request):
 
 def _business_page(request):
     business = get_object_for_user(Business, request.user, VIEW, pk=request.user.business_id)
+    posted: dict = {}
     if request.method == "POST":
         check_kind(request.user, ADD, SelfCheck)
         kind = request.POST.get("kind", "")
-        failed = [int(v) for v in request.POST.getlist("failed") if v.isdigit()]
         try:
-            services.selfcheck_file(
-                actor=request.user,
-                business=business,
-                kind=kind,
-                day=request.POST.get("day") or None,
-                failed_item_ids=failed,
-                report=request.POST.get("report", ""),
-                problems=int(request.POST.get("problems") or 0),
-                raise_hazards=bool(request.POST.get("raise_hazards")),
-            )
-        except (ValidationError, ValueError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            posted = _parse(request, business, kind)
+            services.selfcheck_file(actor=request.user, business=business, kind=kind, **posted)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))  # the page again, with what was entered
         else:
             messages.success(request, _("Filed."))
-        return redirect("selfchecks:overview")
-    today = timezone.localdate()
-    filed = {
-        (r.kind, r.period_start)
-        for r in business.self_checks.filter(period_start__gte=today.replace(day=1) - dt.timedelta(days=40))
-    }
+            return redirect("selfchecks:overview")
+    periods = selectors.current_periods(business)
+    daily = periods[Kind.DAILY]
+    record = daily["record"]
     return render(
         request,
         "selfchecks/business.html",
         {
             "business": business,
-            "items": services.daily_items(business),
-            "today": today,
-            "daily_done": (Kind.DAILY, today) in filed,
-            "weekly_done": (Kind.WEEKLY, services.period_start(Kind.WEEKLY, today)) in filed,
-            "monthly_done": (Kind.MONTHLY, today.replace(day=1)) in filed,
-            "history": business.self_checks.all()[:60],
+            "daily": daily,
+            "weekly": periods[Kind.WEEKLY],
+            "monthly": periods[Kind.MONTHLY],
+            "checklist": (
+                selectors.record_checklist(record)
+                if record
+                else selectors.fresh_checklist(business, posted.get("answers"), posted.get("notes"))
+            ),
+            "raised": hazards_raised_by(request.user, f"selfchecks.selfcheck:{record.pk}") if record else [],
+            "posted": {**posted, "kind": request.POST.get("kind", "")} if posted else {},
+            "history": business.self_checks.select_related("filed_by")[:60],
         },
     )
 
 
+def _parse(request, business, kind: str) -> dict:
+    """The service's arguments from the form: a daily check's answers (answer_<id>: yes/no, note_<id>),
+    a review's problems and report."""
+    data = request.POST
+    try:
+        day = dt.date.fromisoformat(data["day"]) if data.get("day") else None
+    except ValueError:
+        raise ValidationError({"day": _("Enter a valid date.")}) from None
+    if kind == Kind.DAILY:
+        ids = [i.id for i in services.daily_checklist(business)]
+        answers, notes = checklists.answers_from_post(data, ids)
+        return {
+            "day": day,
+            "answers": answers,
+            "notes": notes,
+            "all_ok": bool(data.get("all_ok")),
+            "raise_hazards": bool(data.get("raise_hazards")),
+        }
+    try:
+        problems = int(data.get("problems") or 0)
+    except ValueError:
+        raise ValidationError({"problems": _("Enter a whole number.")}) from None
+    return {"day": day, "problems": problems, "report": data.get("report", "")}
+
+
 def render_business_tab(request, business):
-    return render(request, "selfchecks/_business_tab.html", {"history": business.self_checks.all()[:60]})
+    return render(
+        request, "selfchecks/_business_tab.html", {"history": business.self_checks.select_related("filed_by")[:60]}
+    )

@@ -71,7 +71,7 @@ def test_pages_and_api(users, web, api, shops):
     )
     page = web(users["admin"]).get("/oversight/")
     assert page.context["status"]["due"] == 1 and "海曙店0" in page.content.decode()
-    response = web(haishu).post(f"/oversight/assignments/{a.pk}/visits/", {"findings": "正常"})
+    response = web(haishu).post(f"/oversight/assignments/{a.pk}/visits/", {"findings": "正常", "all_ok": "1"})
     assert response.status_code == 302 and a.visits.count() == 1
     assert web(users["street"]).post(f"/oversight/assignments/{a.pk}/visits/", {}).status_code == 403
     assert web(users["jiangbei"]).post(f"/oversight/assignments/{a.pk}/visits/", {}).status_code == 404

@@ -54,7 +54,9 @@ def test_failed_items_raise_hazards(officer, shop):
     )
     assert record.problems == 1
     hazard = Hazard.objects.get(business=shop)
-    assert hazard.source == "self_check" and hazard.title == item.text and hazard.found_by == officer
+    assert hazard.source == "self_check" and hazard.found_by == officer
+    assert hazard.title == f"不符合：{item.text}"  # named as a defect, not by the requirement alone
+    assert hazard.origin == f"selfchecks.selfcheck:{record.pk}"
     with pytest.raises(ValidationError):
         services.selfcheck_file(actor=officer, business=shop, kind=Kind.DAILY, failed_item_ids=[999999])
 
@@ -80,10 +82,10 @@ def test_compliance_rate_and_missing(users, officer, shop, city):
 
 def test_pages_and_api(users, officer, shop, web, api):
     page = web(officer).get("/selfchecks/")
-    assert page.status_code == 200 and page.context["items"]
-    response = web(officer).post("/selfchecks/", {"kind": "daily"})
+    assert page.status_code == 200 and page.context["checklist"].total == len(services.daily_items(shop))
+    response = web(officer).post("/selfchecks/", {"kind": "daily", "all_ok": "1"})
     assert response.status_code == 302 and SelfCheck.objects.filter(business=shop).count() == 1
-    assert web(officer).get("/selfchecks/").context["daily_done"] is True
+    assert web(officer).get("/selfchecks/").context["daily"]["record"] is not None
     regulator = web(users["haishu"]).get("/selfchecks/?kind=daily")
     assert regulator.context["c"]["expected"] == 30
     assert web(users["haishu"]).post("/selfchecks/", {"kind": "daily"}).status_code == 200  # regulators do not file

@@ -1,5 +1,7 @@
 // Inspection form: signatures drawn on the screen, and a draft kept on the device when the
-// connection drops (sent again when it is back). Our own code; no library.
+// connection drops (sent again when it is back). The checklist itself is core/_checklist.html with
+// checklist.js; its radios, notes and photo inputs are ordinary named fields, kept here like any other.
+// Our own code; no library.
 (function () {
   "use strict";
   var form = document.getElementById("inspection-form");
@@ -81,9 +83,13 @@
         input.files = transfer.files;
         input.dataset.restored = String(files.length);
         input.title = form.dataset.photosKept;
+        restored();
       }).catch(function () {});
     });
+    restored();
   }
+  // the checklist (checklist.js) repaints its cards and counter from what was put back
+  function restored() { form.dispatchEvent(new Event("shian:restored", { bubbles: true })); }
   // A submit is known to have landed when the page comes back with a newer version than the draft's:
   // only then is the draft forgotten. A submit lost on the way (the connection dropped after the check)
   // leaves the draft in place, and it is restored here.
