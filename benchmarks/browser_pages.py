@@ -28,6 +28,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+from shian.cli import _die_with_parent  # noqa: E402
+
 PASSWORD = "shian-demo-2026"
 LOGINS = ["admin", "haishu", "inspector", "shop"]
 GOAL_MS = 1000
@@ -64,6 +67,7 @@ def _serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_die_with_parent,  # a killed benchmark leaves no server behind
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):

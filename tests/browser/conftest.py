@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from shian.cli import _die_with_parent
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("SHIAN_SCREENSHOTS") or ROOT / "var" / "screenshots")
 PASSWORD = "shian-demo-2026"
@@ -114,6 +116,7 @@ def server():
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # a killed test run leaves no server behind
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
