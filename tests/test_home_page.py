@@ -66,7 +66,7 @@ def test_business_staff_get_their_day_not_a_queue(world):
     assert _needs(staff) == {}
     cards = {c.key: c for c in home.cards_for(staff, timezone.localdate())}
     assert {"hazards", "business", "selfchecks", "inspection"} <= set(cards)
-    # its own open hazards only: evidence submitted, found, ordered (overdue) — not the closed one, not other businesses'
+    # its own open hazards only: evidence submitted, found, ordered (overdue); not the closed one or others'
     assert cards["hazards"].context["total"] == 3
 
 

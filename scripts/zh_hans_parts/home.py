@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one translation per line reads best
 """The home page per role (core.home and each app's home.py)."""
 
 ZH = {

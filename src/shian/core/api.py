@@ -1,13 +1,16 @@
 """Core API: authentication (bearer tokens), the caller's identity, regions, KPIs."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from . import kpis, services
+from .limits import PASSWORD_MAX_LENGTH, stored_in
+from .models import ApiToken, User
 from .policy import PUBLIC, SIGNED_IN, VIEW, operation
 from .selectors import regions_for_user
 
@@ -27,9 +30,9 @@ router = Router(tags=["core"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    name: str = ""
+    username: Annotated[str, stored_in(User, "username")]
+    password: Annotated[str, Field(max_length=PASSWORD_MAX_LENGTH)]
+    name: Annotated[str, stored_in(ApiToken, "name")] = ""
 
 
 class TokenOut(Schema):

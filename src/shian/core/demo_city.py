@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth.hashers import make_password
 
 from .choices import RegionLevel, Role
@@ -107,6 +109,16 @@ STREET_STEMS = [
     "贤庠",
 ]
 GRIDS_PER_STREET = 3
+# A district's food-safety inspectors: enough that each is planned about this many routine and 双随机
+# visits a year (operating businesses × about 1.3 visits, by grade plus the random share), at least two.
+VISITS_PER_INSPECTOR = 200
+MAX_INSPECTORS_PER_DISTRICT = 40
+INSPECTOR_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖"
+
+
+def inspectors_per_district(businesses: int) -> int:
+    per_district = businesses / len(DISTRICTS)
+    return max(2, min(MAX_INSPECTORS_PER_DISTRICT, round(per_district * 1.3 / VISITS_PER_INSPECTOR)))
 
 
 def generate_regions(ctx: DemoContext) -> None:
@@ -161,3 +173,32 @@ def generate_regional_accounts(ctx: DemoContext) -> None:
         User.objects.create(
             username=username, role=role, region=region, last_name=last, first_name=first, password=hashed
         )
+    generate_inspectors(ctx)
+
+
+def generate_inspectors(ctx: DemoContext) -> None:
+    """Each district's inspectors (the `inspector` login is one of 海曙区's), so that the yearly plans spread
+    the visits over several people, as a district bureau's would. They have no demo login (no usable
+    password): the plans, inspections and visits name them."""
+    rng = ctx.rng
+    wanted = inspectors_per_district(ctx.businesses)
+    no_login = make_password(None)
+    existing = Counter(
+        User.objects.filter(role=Role.INSPECTOR, region__level=RegionLevel.DISTRICT).values_list(
+            "region__code", flat=True
+        )
+    )
+    users = []
+    for district in Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"):
+        for k in range(existing.get(district.code, 0) + 1, wanted + 1):
+            users.append(
+                User(
+                    username=f"insp{district.code}{k:02d}",
+                    role=Role.INSPECTOR,
+                    region=district,
+                    last_name=rng.choice(INSPECTOR_SURNAMES),
+                    first_name="执法员",
+                    password=no_login,
+                )
+            )
+    User.objects.bulk_create(users, batch_size=500)

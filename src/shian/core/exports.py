@@ -14,8 +14,9 @@ from openpyxl.styles import Font
 
 def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """Every export and report: survives whatever text is in the database (characters XLSX cannot hold
-    are dropped), and no text becomes a formula (cells starting with = + - @ are written as text, with a
-    leading apostrophe as spreadsheet users expect for literal text)."""
+    are dropped, a text longer than a cell holds is cut with an ellipsis), and no text becomes a formula
+    (cells starting with = + - @ are written as text, with a leading apostrophe as spreadsheet users
+    expect for literal text)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_safe_text(str(title))[:31] or "Sheet")
     bold = Font(bold=True)
@@ -33,6 +34,7 @@ def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]])
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CELL_MAX_LENGTH = 32_767  # the most characters a spreadsheet cell holds (Excel refuses to open more)
 
 
 def _safe_text(text: str) -> str:
@@ -47,6 +49,8 @@ def _cell(ws, value: Any) -> WriteOnlyCell:
     text = _safe_text(str(value))
     if text.startswith(FORMULA_PREFIXES):
         text = "'" + text
+    if len(text) > CELL_MAX_LENGTH:  # e.g. a cell of an imported file, quoted in its error report
+        text = text[: CELL_MAX_LENGTH - 1] + "…"
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"  # text, whatever it looks like
     return cell

@@ -10,6 +10,10 @@ from typing import Any
 
 @dataclass
 class Tile:
+    """One figure on the dashboard. ``definition`` says exactly how it is counted — numerator,
+    denominator, period and scope, as a bureau's annual report would word it — and is shown as the
+    tile's help (a ``title`` and an ⓘ that opens it, on a phone too). Every tile must have one."""
+
     key: str
     label: str
     value: Any
@@ -17,6 +21,7 @@ class Tile:
     hint: str = ""
     url: str = ""
     tone: str = ""  # "", "good", "warn", "bad"
+    definition: str = ""
 
 
 @dataclass(frozen=True)

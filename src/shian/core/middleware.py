@@ -6,6 +6,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from .context import current_source
+from .limits import REQUEST_VALUE_MAX_LENGTH, SIGNATURE_MAX_LENGTH, SIGNATURE_PREFIX
 
 
 class RequestContextMiddleware:
@@ -45,62 +46,97 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _too_long(value: str) -> bool:
+    """Longer than any field takes (core.limits): a drawn signature (a PNG data URL) may be longer."""
+    if len(value) <= REQUEST_VALUE_MAX_LENGTH:
+        return False
+    return not (value.startswith(SIGNATURE_PREFIX) and len(value) <= SIGNATURE_MAX_LENGTH)
+
+
 class RejectControlCharactersMiddleware:
     """Refuse a request whose parameters, form fields or JSON strings hold control characters (NUL and
-    the like), naming each field, with a 400 — for every page and API operation, present and future.
+    the like) or are absurdly long, naming each field, with a 400 — for every page and API operation,
+    present and future.
 
     PostgreSQL cannot store NUL in text (SQLite can), and the other control characters break the XLSX
-    exports, so such input would otherwise be a 500 on one database or stored junk on the other. File
-    parts of a multipart upload are binary and are not looked at; its form fields are."""
+    exports, so such input would otherwise be a 500 on one database or stored junk on the other. A value
+    longer than ``REQUEST_VALUE_MAX_LENGTH`` (50,000 characters; a signature's data URL excepted) fits no
+    field: forms and API schemas refuse shorter over-long values themselves, with their own field errors
+    (core.limits). File parts of a multipart upload are binary and are not looked at; its form fields are."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        fields = self._offending(request)
-        if fields:
-            return self._refuse(request, fields)
+        control, long = self._offending(request)
+        if control or long:
+            return self._refuse(request, control, long)
         return self.get_response(request)
 
-    def _offending(self, request) -> list[str]:
-        bad = [key for key, values in request.GET.lists() if CONTROL.search(key) or any(map(CONTROL.search, values))]
-        if request.method not in ("POST", "PUT", "PATCH"):
-            return bad
-        content_type = request.META.get("CONTENT_TYPE", "")
-        if content_type.startswith("application/json"):
-            try:
-                data = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
-                return bad  # not JSON: the API's own validation answers
-            bad += _json_paths_with_control(data)
-        elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            bad += [key for key, values in request.POST.lists() if any(map(CONTROL.search, [key, *values]))]
-        return bad
+    def _offending(self, request) -> tuple[list[str], list[str]]:
+        """(fields with control characters, fields too long)."""
+        # (field, text): a form's or query's names are text too, looked at like their values
+        pairs = [(key, text) for key, values in request.GET.lists() for text in (key, *values)]
+        if request.method in ("POST", "PUT", "PATCH"):
+            content_type = request.META.get("CONTENT_TYPE", "")
+            if content_type.startswith("application/json"):
+                try:
+                    data = json.loads(request.body or b"null")
+                except (ValueError, UnicodeDecodeError):
+                    data = None  # not JSON: the API's own validation answers
+                pairs += list(_json_strings(data))
+            elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                pairs += [(key, text) for key, values in request.POST.lists() for text in (key, *values)]
+        control, long = [], []
+        for key, value in pairs:
+            if CONTROL.search(value) and key not in control:
+                control.append(key)
+            if _too_long(value) and key not in long:
+                long.append(key)
+        return control, long
 
-    def _refuse(self, request, fields: list[str]):
+    def _refuse(self, request, control: list[str], long: list[str]):
         from django.http import JsonResponse
         from django.shortcuts import render
         from django.utils.translation import gettext as _
 
-        message = _("Control characters (such as NUL) are not accepted; remove them from: %(fields)s") % {
-            "fields": "、".join(fields)
-        }
+        messages = []
+        if control:
+            messages.append(
+                (
+                    control,
+                    _("Control characters (such as NUL) are not accepted; remove them from: %(fields)s")
+                    % {"fields": "、".join(control)},
+                )
+            )
+        if long:
+            messages.append(
+                (
+                    long,
+                    _("Too long: at most %(n)s characters are accepted in one field; shorten: %(fields)s")
+                    % {"n": f"{REQUEST_VALUE_MAX_LENGTH:,}", "fields": "、".join(long)},
+                )
+            )
         if request.path.startswith("/api/"):
-            detail = [{"loc": ["request", f], "msg": message, "type": "value_error"} for f in fields]
+            detail = [
+                {"loc": ["request", f], "msg": message, "type": "value_error"}
+                for fields, message in messages
+                for f in fields
+            ]
             return JsonResponse({"detail": detail}, status=400)
-        return render(request, "400.html", {"message": message, "fields": fields}, status=400)
+        context = {"message": " ".join(m for _f, m in messages), "fields": [*control, *long]}
+        return render(request, "400.html", context, status=400)
 
 
-def _json_paths_with_control(value, path: str = "") -> list[str]:
+def _json_strings(value, path: str = ""):
+    """(path, text) for every key and string in a JSON document, e.g. ("results[0].note", "…")."""
     if isinstance(value, str):
-        return [path or "body"] if CONTROL.search(value) else []
-    if isinstance(value, dict):
-        out = []
+        yield path or "body", value
+    elif isinstance(value, dict):
         for k, v in value.items():
-            key = str(k)
-            out += [f"{path}.{key}" if path else key] if CONTROL.search(key) else []
-            out += _json_paths_with_control(v, f"{path}.{key}" if path else key)
-        return out
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _json_paths_with_control(v, f"{path}[{i}]")]
-    return []
+            key = f"{path}.{k}" if path else str(k)
+            yield key, str(k)
+            yield from _json_strings(v, key)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _json_strings(v, f"{path}[{i}]")

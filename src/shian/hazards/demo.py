@@ -1,12 +1,21 @@
-"""Demo step: hazards in every state for a sample of businesses, driven through the real services so
-timelines and audit entries are genuine."""
+"""Demo steps for hazards.
+
+``generate``: the last weeks' hazards entered by hand (from 包保 visits, complaints, …), driven through the
+real services so their timelines and audit entries are genuine, in the proportions of a city that keeps
+up: most ordered and within their deadline, some verified on site or closed, a few just found, a few
+overdue within the grace days, and now and then one the nightly job escalates to a case.
+
+``generate_history``: the closed loop of the hazards the demo's past inspections raised (seeded history,
+bulk-written), called by the inspection history year by year."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from shian.core.demo import DemoContext
+from shian.core.choices import Role
+from shian.core.demo import DemoContext, insert_rows, insert_rows_ids
 from shian.core.models import User
+from shian.registry.choices import BusinessStatus
 from shian.registry.models import Business
 
 from . import services
@@ -25,15 +34,14 @@ TITLES = [
     "进货查验记录不全",
     "食品添加剂未专柜存放",
 ]
-PATHS = [  # the steps each sample hazard has gone through
-    [],
-    ["order"],
-    ["order", "start"],
-    ["order", "start", "submit"],
-    ["order", "start", "submit", "verify"],
-    ["order", "start", "submit", "verify", "close"],
-    ["order", "start", "submit", "reject"],
-    ["order", "start", "submit", "verify", "close"],
+# where each hand-entered hazard stands today, with its share: (kind, weight)
+STAGES = [
+    ("found", 12),  # found in the last days, the order still to be written
+    ("ordered", 45),  # rectification ordered, deadline ahead
+    ("overdue", 6),  # past its deadline, within the grace days before escalation
+    ("verified", 12),  # rectification checked on site (复查), closing to follow
+    ("closed", 22),  # closed by the deadline
+    ("escalated", 3),  # past the grace days: the nightly job makes it a case
 ]
 
 
@@ -45,60 +53,98 @@ def _png() -> bytes:
     )
 
 
+def _regulators() -> dict[str, list[User]]:
+    """Each district's inspectors by division code, and the city administrator under "" (the fallback)."""
+    out: dict[str, list[User]] = {"": list(User.objects.filter(username="admin"))}
+    for user in User.objects.filter(role=Role.INSPECTOR, is_active=True).select_related("region").order_by("pk"):
+        if user.region is not None:
+            out.setdefault(user.region.path, []).append(user)
+    return out
+
+
 def generate(ctx: DemoContext) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     rng = ctx.rng
-    inspector = User.objects.filter(username="inspector").first()  # scoped to 海曙区
-    admin = User.objects.filter(username="admin").first()  # city-wide
     today = timezone.localdate()
-    count = min(600, max(20, ctx.businesses // 50))  # enough to show every state; bounded for large cities
-    ids = list(Business.objects.order_by("pk").values_list("pk", flat=True))
-    for i, pk in enumerate(rng.sample(ids, min(count, len(ids)))):
+    rules = {r.severity: r for r in DeadlineRule.objects.all()}
+    regulators = _regulators()
+    count = min(300, max(12, ctx.businesses // 100))
+    ids = list(
+        Business.objects.filter(status=BusinessStatus.OPERATING)
+        .exclude(pk__in=ctx.data.get("demo_businesses", {}).values())  # theirs come from their inspections
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    stages = [k for k, _w in STAGES]
+    weights = [w for _k, w in STAGES]
+    for i, pk in enumerate(rng.sample(ids, min(count, len(ids))), start=1):
         business = Business.objects.get(pk=pk)
-        actor = inspector if inspector and business.region_path.startswith(inspector.region.path) else admin
-        found = today - dt.timedelta(days=rng.randrange(1, 120))
+        district_path = "/".join(business.region_path.split("/")[:2]) + "/"
+        actor = rng.choice(regulators.get(district_path) or regulators[""])
+        stage = rng.choices(stages, weights)[0]
+        severity = rng.choices([Severity.GENERAL, Severity.MAJOR], [80, 20])[0]
+        rule = rules.get(severity)
+        days = rule.days_to_rectify if rule else 15
+        grace = rule.escalate_after_days if rule else 0
+        if stage == "found":
+            found = today - dt.timedelta(days=rng.randrange(0, 3))
+        elif stage == "overdue":
+            found = today - dt.timedelta(days=days + rng.randrange(1, grace + 1 if grace else 2))
+        elif stage == "escalated":
+            found = today - dt.timedelta(days=days + grace + rng.randrange(1, 10))
+        else:
+            found = today - dt.timedelta(days=rng.randrange(0, max(1, days)))
         hazard = services.hazard_create(
             actor=actor,
             business=business,
             title=rng.choice(TITLES),
-            severity=rng.choices(list(Severity.values), [70, 25, 5])[0],
+            severity=severity,
             found_on=found,
         )
-        for action in PATHS[i % len(PATHS)]:
-            if action == "submit":
-                services.evidence_add(
-                    actor=actor, hazard=hazard, upload=SimpleUploadedFile("整改照片.png", _png(), "image/png")
-                )
-            deadline = today + dt.timedelta(days=rng.choice([-20, -3, 5, 12])) if action == "order" else None
+        if stage != "found":
+            deadline = found + dt.timedelta(days=days)  # ordered on the day it was found
             hazard = services.hazard_transition(
                 actor=actor,
                 hazard=hazard,
-                action=action,
-                note="整改不到位" if action == "reject" else "",
-                deadline=deadline if deadline and deadline >= today else None,
+                action="order",
+                deadline=max(deadline, today),
+                order_text="责令限期整改",
             )
-            if action == "order" and deadline and deadline < today:
-                # an order made weeks ago whose deadline has passed: backdate as it would have been
+            if deadline < today:  # an order made weeks ago whose deadline has passed: dated as it was
                 type(hazard).objects.filter(pk=hazard.pk).update(deadline=deadline)
                 hazard.refresh_from_db()
-        ctx.progress("hazards", i + 1, count)
+        if stage in ("verified", "closed"):
+            services.evidence_add(
+                actor=actor, hazard=hazard, upload=SimpleUploadedFile("复查照片.png", _png(), "image/png")
+            )
+            hazard = services.hazard_transition(
+                actor=actor, hazard=hazard, action="verify", note="现场复查，已整改到位"
+            )
+        if stage == "closed":
+            hazard = services.hazard_transition(actor=actor, hazard=hazard, action="close")
+        ctx.progress("hazards", i, count)
     services.escalate_overdue()
 
 
-RECENT_DAYS = 14  # hazards found in the last fortnight are left as found, awaiting an order
+RECENT_DAYS = 10  # hazards found in the last ten days are still being rectified: no 复查 (verification) yet
+LATE = 0.07  # rectified after the deadline (escalated when later than the grace days)
+REJECTED = 0.06  # evidence rejected once, rectified again
 
 
-def _lifecycle(rng, found: dt.date, rule: DeadlineRule | None) -> tuple[list[tuple], dt.date]:
+def _lifecycle(rng, found: dt.date, rule: DeadlineRule | None, diligent: bool = False) -> tuple[list[tuple], dt.date]:
     """The closed loop a hazard found on ``found`` went through, as (day, action, from, to, note, by
-    business) steps, with the deadline it was given; escalations follow the deadline rule's grace days."""
+    business) steps, with the deadline it was given. Ordered on the spot; most businesses rectify with a
+    few days to spare, so the 复查 and the closing fall by the deadline; a few are late, and those later
+    than the deadline rule's grace days are escalated the day after (the nightly job); now and then the
+    evidence is rejected once. A ``diligent`` business (the demo logins') is never late nor rejected."""
     S = HazardState
     days = rule.days_to_rectify if rule else 15
     grace = rule.escalate_after_days if rule else 0
     deadline = found + dt.timedelta(days=days)
-    start = found + dt.timedelta(days=rng.randrange(0, 3))
+    start = found + dt.timedelta(days=rng.randrange(0, min(3, days)))
     steps = [(found, "order", S.FOUND, S.ORDERED, "", False), (start, "start", S.ORDERED, S.RECTIFYING, "", True)]
-    late_by = rng.randrange(1, 12) if rng.random() < 0.12 else 0
+    late_by = rng.randrange(1, 12) if rng.random() < LATE and not diligent else 0
     if late_by > grace:  # the daily job escalated it the day after the grace days ran out
         escalated = deadline + dt.timedelta(days=grace + 1)
         closed = escalated + dt.timedelta(days=rng.randrange(30, 90))
@@ -106,13 +152,12 @@ def _lifecycle(rng, found: dt.date, rule: DeadlineRule | None) -> tuple[list[tup
             (escalated, "escalate", S.RECTIFYING, S.ESCALATED, f"逾期未整改（期限 {deadline}）", False),
             (closed, "close", S.ESCALATED, S.CLOSED, "案件办结，已作出行政处罚", False),
         ], deadline
+    room = (deadline - start).days - 2  # submitted by then, the 复查 and the closing fit before the deadline
     submitted = (
-        deadline + dt.timedelta(days=late_by)
-        if late_by
-        else start + dt.timedelta(days=rng.randrange(0, max(1, (deadline - start).days - 2)))
+        deadline + dt.timedelta(days=late_by) if late_by else start + dt.timedelta(days=rng.randrange(max(1, room)))
     )
     steps.append((submitted, "submit", S.RECTIFYING, S.EVIDENCE_SUBMITTED, "", True))
-    if rng.random() < 0.1:
+    if rng.random() < REJECTED and not diligent:
         rejected = submitted + dt.timedelta(days=rng.randrange(1, 3))
         submitted = rejected + dt.timedelta(days=rng.randrange(2, 6))
         steps += [
@@ -120,72 +165,89 @@ def _lifecycle(rng, found: dt.date, rule: DeadlineRule | None) -> tuple[list[tup
             (submitted, "submit", S.RECTIFYING, S.EVIDENCE_SUBMITTED, "", True),
         ]
     verified = submitted + dt.timedelta(days=rng.randrange(1, 3))
+    closed = verified + dt.timedelta(days=rng.randrange(0, 2))
+    if not late_by and closed > deadline >= verified:
+        closed = deadline
     return steps + [
         (verified, "verify", S.EVIDENCE_SUBMITTED, S.VERIFIED, "现场复查合格", False),
-        (verified + dt.timedelta(days=rng.randrange(0, 2)), "close", S.VERIFIED, S.CLOSED, "", False),
+        (closed, "close", S.VERIFIED, S.CLOSED, "", False),
     ], deadline
 
 
 def generate_history(ctx: DemoContext) -> None:
-    """Hazards raised by the demo's past inspections (three years of them) have lived their closed loop
-    since: each gets its dated timeline, evidence, deadline, escalation and closing date, written in bulk
-    as seeded history (steps that would fall after today are not taken, so recent ones are still open)."""
+    """Hazards an inspection raised before today that are still as found (made through the services)
+    live their closed loop since, written in bulk as seeded history (see ``live``). The demo's past
+    inspections give their hazards their loop as they write them; this step takes any left over."""
+    hazards = list(
+        Hazard.objects.filter(
+            state=HazardState.FOUND,
+            source=HazardSource.INSPECTION,
+            found_on__lt=timezone.localdate(),
+        ).order_by("pk")
+    )
+    if not hazards:
+        return
+    found = {h.pk: h.found_on for h in hazards}
+    recorded: dict[int, dt.datetime] = {}
+    moved = []
+    for event in HazardEvent.objects.filter(hazard_id__in=found, action="create"):
+        if timezone.localtime(event.at).date() != found[event.hazard_id]:  # recorded when the inspection closed
+            event.at = timezone.make_aware(dt.datetime.combine(found[event.hazard_id], dt.time(8, 30)))
+            moved.append(event)
+        recorded[event.hazard_id] = event.at
+    HazardEvent.objects.bulk_update(moved, ["at"], batch_size=1000)
+    events, evidence = live(ctx, [(h, recorded.get(h.pk)) for h in hazards])
+    write_timelines(events, evidence)
+    Hazard.objects.bulk_update(
+        hazards,
+        ["state", "deadline", "order_text", "escalated_on", "closed_on", "version", "updated_at"],
+        batch_size=1000,
+    )
+    ctx.progress("hazard history", len(hazards), len(hazards))
+
+
+EVENT_FIELDS = ["hazard", "action", "from_state", "to_state", "actor", "actor_name", "note", "at"]
+EVIDENCE_FIELDS = ["hazard", "file", "original_name", "content_type", "size", "note", "submitted_at"]
+
+
+def live(ctx: DemoContext, hazards: list[tuple[Hazard, dt.datetime | None]]) -> tuple[list[list], list[list]]:
+    """The closed loop each hazard (found, with the time it was recorded) has lived since it was found:
+    its state, deadline, escalation and closing dates are set on it, and its timeline events and evidence
+    are returned as rows (``EVENT_FIELDS``, ``EVIDENCE_FIELDS``; the hazard itself in the first place),
+    for ``write_timelines`` once the hazards are saved (seeded history, bulk-written; the hazards may be
+    new). Steps that would fall after today are not taken, and hazards found in the last ``RECENT_DAYS``
+    have not been verified yet, so recent ones are still open."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
     rng = ctx.rng
     today = timezone.localdate()
+    recent = today - dt.timedelta(days=RECENT_DAYS)
     rules = {r.severity: r for r in DeadlineRule.objects.all()}
-    admin = User.objects.filter(username="admin").first()
+    if "usernames" not in ctx.data:
+        ctx.data["usernames"] = dict(User.objects.values_list("pk", "username"))
+        ctx.data["admin_id"] = User.objects.filter(username="admin").values_list("pk", flat=True).first()
+    usernames, admin_id = ctx.data["usernames"], ctx.data["admin_id"]
+    diligent = set(ctx.data.get("demo_businesses", {}).values())
     photo = _png()
-    stored = default_storage.save("hazards/demo/整改照片.png", ContentFile(photo))
-    hazards = list(
-        Hazard.objects.filter(
-            state=HazardState.FOUND,
-            source=HazardSource.INSPECTION,
-            found_on__lt=today - dt.timedelta(days=RECENT_DAYS),
-        ).order_by("pk")
-    )
-    found = {h.pk: h.found_on for h in hazards}
-    created = list(HazardEvent.objects.filter(hazard_id__in=found, action="create"))
-    for event in created:  # recorded when the inspection closed, that day
-        event.at = timezone.make_aware(dt.datetime.combine(found[event.hazard_id], dt.time(8, 30)))
-    HazardEvent.objects.bulk_update(created, ["at"], batch_size=1000)
+    if "hazard_photo" not in ctx.data:
+        ctx.data["hazard_photo"] = default_storage.save("hazards/demo/整改照片.png", ContentFile(photo))
+    stored = ctx.data["hazard_photo"]
     events, evidence = [], []
-    for hazard in hazards:
-        regulator = hazard.found_by or admin
-        steps, deadline = _lifecycle(rng, hazard.found_on, rules.get(hazard.severity))
-        steps = [s for s in steps if s[0] < today]
-        at = None
+    for hazard, recorded in hazards:
+        regulator = hazard.found_by_id or admin_id
+        steps, deadline = _lifecycle(rng, hazard.found_on, rules.get(hazard.severity), hazard.business_id in diligent)
+        steps = [s for s in steps if s[0] < today and (hazard.found_on < recent or s[1] not in ("verify", "close"))]
+        at = recorded
         for day, action, source, target, note, by_business in steps:
             hour = 9 + rng.randrange(0, 9)
             when = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, rng.randrange(60))))
             at = when if at is None or when > at else at + dt.timedelta(minutes=rng.randrange(10, 90))
             actor = None if by_business or action == "escalate" else regulator
-            name = "企业食品安全员" if by_business else (actor.username if actor else "system")
-            events.append(
-                HazardEvent(
-                    hazard=hazard,
-                    action=action,
-                    from_state=source,
-                    to_state=target,
-                    actor=actor,
-                    actor_name=name,
-                    note=note,
-                    at=at,
-                )
-            )
+            name = "企业食品安全员" if by_business else usernames.get(actor, "system")
+            events.append([hazard, action, source.value, target.value, actor, name, note, at])
             if action == "submit":
-                evidence.append(
-                    Evidence(
-                        hazard=hazard,
-                        file=stored,
-                        content_type="image/png",
-                        size=len(photo),
-                        note="整改后照片",
-                        submitted_at=at,
-                    )
-                )
+                evidence.append([hazard, stored, "整改照片.png", "image/png", len(photo), "整改后照片", at])
             if action == "order":
                 hazard.deadline, hazard.order_text = deadline, "责令限期整改"
             if action == "escalate":
@@ -195,11 +257,46 @@ def generate_history(ctx: DemoContext) -> None:
             hazard.state = target
         hazard.version += len(steps)
         hazard.updated_at = at or hazard.updated_at
-    HazardEvent.objects.bulk_create(events, batch_size=2000)
-    Evidence.objects.bulk_create(evidence, batch_size=2000)
-    Hazard.objects.bulk_update(
-        hazards,
-        ["state", "deadline", "order_text", "escalated_on", "closed_on", "version", "updated_at"],
-        batch_size=1000,
+    return events, evidence
+
+
+HAZARD_FIELDS = [
+    "business",
+    "title",
+    "description",
+    "severity",
+    "source",
+    "state",
+    "found_on",
+    "found_by",
+    "origin",
+    "order_text",
+    "deadline",
+    "escalated_on",
+    "closed_on",
+    "updated_at",
+    "version",
+]
+
+
+def write_hazards(hazards: list[Hazard]) -> None:
+    """Write new hazards (seeded history) as plain rows, and give each its id."""
+    meta = {f: Hazard._meta.get_field(f) for f in HAZARD_FIELDS}
+    rows = [[getattr(h, meta[f].attname) for f in HAZARD_FIELDS] for h in hazards]
+    plain = tuple(
+        f for f in HAZARD_FIELDS if f not in ("found_on", "deadline", "escalated_on", "closed_on", "updated_at")
     )
-    ctx.progress("hazard history", len(hazards), len(hazards))
+    for hazard, pk in zip(hazards, insert_rows_ids(Hazard, HAZARD_FIELDS, rows, prepared=plain), strict=True):
+        hazard.pk = pk
+
+
+def write_timelines(events: list[list], evidence: list[list]) -> None:
+    """Write the rows ``live`` returned, once their hazards are saved (they then have their ids)."""
+    from django.db import connection
+
+    moment = connection.ops.adapt_datetimefield_value
+    for row in (*events, *evidence):
+        row[0] = row[0].pk
+        row[-1] = moment(row[-1])
+    insert_rows(HazardEvent, EVENT_FIELDS, events, prepared=tuple(EVENT_FIELDS))
+    insert_rows(Evidence, EVIDENCE_FIELDS, evidence, prepared=tuple(EVIDENCE_FIELDS))

@@ -19,13 +19,28 @@ def tiles(user, k) -> list[Tile]:
     url = reverse("hazards:list")
     rate = k["on_time_rate"]
     out = [
-        Tile("hazards_open", _("Open hazards"), k["open"], url=url + "?state=open"),
+        Tile(
+            "hazards_open",
+            _("Open hazards"),
+            k["open"],
+            url=url + "?state=open",
+            definition=_(
+                "Hazards of businesses in your scope whose loop is still open today: found, rectification "
+                "ordered, rectifying, evidence submitted, or verified and awaiting closing. Closed hazards and "
+                "hazards escalated to a case (立案) are not counted."
+            ),
+        ),
         Tile(
             "hazards_overdue",
             _("Overdue hazards"),
             k["overdue"],
             url=url + "?overdue=1",
             tone="bad" if k["overdue"] else "good",
+            definition=_(
+                "Open hazards of businesses in your scope still awaiting rectification (found, ordered, "
+                "rectifying or evidence submitted) whose rectification deadline is before today. Verified "
+                "hazards are not overdue; escalated ones are counted as cases, not here."
+            ),
         ),
         Tile(
             "hazards_on_time",
@@ -34,11 +49,30 @@ def tiles(user, k) -> list[Tile]:
             unit="%",
             hint=_("%(on)s of %(ended)s ended loops closed by the deadline without escalation; median %(d)s days")
             % {"on": k["on_time"], "ended": k["ended"], "d": k["median_days_to_close"] if k["closed"] else "—"},
+            definition=_(
+                "整改按期闭环率 = hazards closed after rectification on or before their deadline (or with no "
+                "deadline set) and never escalated ÷ hazards whose loop has ended (closed, or escalated to a "
+                "case and not yet closed), × 100, over every hazard recorded for businesses in your scope. A "
+                "hazard escalated for being overdue counts against the rate, whether or not its case is closed "
+                "since. Median days: from the day found to the day closed, over closed hazards."
+            ),
         ),
     ]
     unread = selectors.unread_notifications(user).count()
     if unread:
-        out.append(Tile("notifications", _("Unread hazard notices"), unread, url=url + "?state=escalated", tone="warn"))
+        out.append(
+            Tile(
+                "notifications",
+                _("Unread hazard notices"),
+                unread,
+                url=url + "?state=escalated",
+                tone="warn",
+                definition=_(
+                    "Notices addressed to you about hazards (an escalation to a case, rejected evidence) that "
+                    "you have not opened yet. Shown only when there is at least one."
+                ),
+            )
+        )
     return out
 
 

@@ -1,19 +1,21 @@
 """Inspection API: start, record item results, close, read, PDF."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpResponse
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from shian.core.api import AUTH, JobOut, job_out
+from shian.core.limits import SIGNATURE_MAX_LENGTH, stored_in
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
 from . import selectors, services
-from .models import Inspection, Outcome
+from .models import Inspection, ItemResult, Outcome
 from .pdf import inspection_pdf
 
 router = Router(tags=["inspections"], auth=AUTH)
@@ -53,7 +55,7 @@ class StartIn(Schema):
 class ItemIn(Schema):
     item_id: int
     outcome: Outcome
-    note: str = ""
+    note: Annotated[str, stored_in(ItemResult, "note")] = ""
 
 
 class RecordIn(Schema):
@@ -61,12 +63,15 @@ class RecordIn(Schema):
     results: list[ItemIn]
 
 
+Signature = Annotated[str, Field(max_length=SIGNATURE_MAX_LENGTH, description="data:image/png;base64,… (≤ 1 MB)")]
+
+
 class CloseIn(Schema):
     version: int | None = None
-    summary: str = ""
-    representative: str = ""
-    inspector_signature: str = ""  # data:image/png;base64,… drawn on the screen
-    representative_signature: str = ""
+    summary: Annotated[str, stored_in(Inspection, "summary")] = ""
+    representative: Annotated[str, stored_in(Inspection, "representative")] = ""
+    inspector_signature: Signature = ""  # drawn on the screen
+    representative_signature: Signature = ""
 
 
 def _out(i: Inspection) -> dict:

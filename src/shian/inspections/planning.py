@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import random
 from collections import defaultdict
@@ -41,8 +42,14 @@ def _month_end(year: int, month: int) -> dt.date:
 
 def _working_day(year: int, month: int, n: int) -> dt.date:
     """The n-th working day (Monday–Friday) of a month, wrapping round."""
-    days = [d for d in range(1, _month_end(year, month).day + 1) if dt.date(year, month, d).weekday() < 5]
-    return dt.date(year, month, days[n % len(days)])
+    days = _working_days(year, month)
+    return days[n % len(days)]
+
+
+@functools.cache
+def _working_days(year: int, month: int) -> tuple[dt.date, ...]:
+    every = (dt.date(year, month, d) for d in range(1, _month_end(year, month).day + 1))
+    return tuple(day for day in every if day.weekday() < 5)
 
 
 def _spread(n: int, offset: int) -> list[int]:
@@ -52,12 +59,21 @@ def _spread(n: int, offset: int) -> list[int]:
 
 @transaction.atomic
 def plan_generate(
-    *, actor: User | None, region: Region, year: int, random_share: float = 0.2, seed: int | None = None
+    *,
+    actor: User | None,
+    region: Region,
+    year: int,
+    random_share: float = 0.2,
+    seed: int | None = None,
+    as_of: dt.date | None = None,
 ) -> InspectionPlan:
     """Routine visits: each operating business gets the minimum inspections per year its grade requires
     (at least one every two years: grades below one a year are inspected in alternate years by business id).
-    Random visits: ``random_share`` × routine count of extra business × inspector pairs drawn with ``seed``.
-    Inspectors in the region's subtree get visits in a balanced way (least loaded first)."""
+    Suspended and deregistered businesses get none. Random visits: ``random_share`` × routine count of
+    extra business × inspector pairs drawn with ``seed``, among the same businesses. Inspectors in the
+    region's subtree get visits in a balanced way (least loaded first, among those whose area covers the
+    business). ``as_of`` plans from the register as it stood at the end of that day (a plan made back
+    then: businesses registered later are left out); None, as it is now."""
     rule_set = RiskRuleSet.objects.get(active=True)
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     rng = random.Random(seed)
@@ -76,26 +92,32 @@ def plan_generate(
             "business_id", "grade"
         )
     )
-    businesses = list(
-        Business.objects.filter(region_path__startswith=region.path, status=BusinessStatus.OPERATING)
-        .order_by("pk")
-        .values_list("pk", "region_path")
-    )
+    on_register = Business.objects.filter(region_path__startswith=region.path, status=BusinessStatus.OPERATING)
+    if as_of is not None:
+        end_of_day = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
+        on_register = on_register.filter(created_at__lte=end_of_day)
+    businesses = list(on_register.order_by("pk").values_list("pk", "region_path"))
     inspectors = list(
-        User.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, region__path__startswith=region.path).order_by(
-            "pk"
-        )
+        User.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, region__path__startswith=region.path)
+        .select_related("region")
+        .order_by("pk")
     )
     if not inspectors:
         inspectors = list(
-            User.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, region__path__in=_ancestors(region)).order_by(
-                "pk"
-            )
+            User.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, region__path__in=_ancestors(region))
+            .select_related("region")
+            .order_by("pk")
         )
     load: dict[int, int] = defaultdict(int)
+    covering: dict[str, list[User]] = {}  # per business region path: the inspectors whose area covers it
+
+    def local_to(path: str) -> list[User]:
+        if path not in covering:
+            covering[path] = [u for u in inspectors if path.startswith(u.region.path)] or inspectors
+        return covering[path]
 
     def pick(path: str) -> User | None:
-        local = [u for u in inspectors if path.startswith(u.region.path)] or inspectors
+        local = local_to(path)
         if not local:
             return None
         chosen = min(local, key=lambda u: (load[u.pk], u.pk))
@@ -113,9 +135,7 @@ def plan_generate(
     random_count = min(len(businesses), round(len(rows) * random_share))
     for pk, path in rng.sample(businesses, random_count):
         month = rng.randrange(1, 13)
-        inspector = (
-            rng.choice([u for u in inspectors if path.startswith(u.region.path)] or inspectors) if inspectors else None
-        )
+        inspector = rng.choice(local_to(path)) if inspectors else None
         if inspector:
             load[inspector.pk] += 1
         rows.append(_visit(plan, pk, inspector, PlannedVisit.Kind.RANDOM, year, month, rng.randrange(31)))

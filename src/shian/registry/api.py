@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from ninja import File, Query, Router, Schema
@@ -10,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from shian.core.api import AUTH, JobOut, job_out
+from shian.core.limits import stored_in
 from shian.core.models import Region
 from shian.core.policy import ADD, CHANGE, DELETE, VIEW, get_object_for_user, operation
 
@@ -54,33 +56,33 @@ class BusinessOut(Schema):
 
 
 class BusinessIn(Schema):
-    name: str
-    uscc: str
+    name: Annotated[str, stored_in(Business, "name")]
+    uscc: Annotated[str, stored_in(Business, "uscc")]
     type: BusinessType
     scale: Scale = Scale.SMALL
     diners_per_meal: int | None = None
-    address: str
+    address: Annotated[str, stored_in(Business, "address")]
     region_id: int
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     status: BusinessStatus = BusinessStatus.OPERATING
-    legal_representative: str = ""
-    contact_phone: str = ""
+    legal_representative: Annotated[str, stored_in(Business, "legal_representative")] = ""
+    contact_phone: Annotated[str, stored_in(Business, "contact_phone")] = ""
 
 
 class BusinessPatch(Schema):
-    name: str | None = None
-    uscc: str | None = None
+    name: Annotated[str, stored_in(Business, "name")] | None = None
+    uscc: Annotated[str, stored_in(Business, "uscc")] | None = None
     type: BusinessType | None = None
     scale: Scale | None = None
     diners_per_meal: int | None = None
-    address: str | None = None
+    address: Annotated[str, stored_in(Business, "address")] | None = None
     region_id: int | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     status: BusinessStatus | None = None
-    legal_representative: str | None = None
-    contact_phone: str | None = None
+    legal_representative: Annotated[str, stored_in(Business, "legal_representative")] | None = None
+    contact_phone: Annotated[str, stored_in(Business, "contact_phone")] | None = None
     version: int | None = None
 
 
@@ -98,20 +100,20 @@ class LicenceOut(Schema):
 
 class LicenceIn(Schema):
     kind: LicenceKind
-    number: str
+    number: Annotated[str, stored_in(Licence, "number")]
     issued_on: dt.date
     valid_until: dt.date | None = None
-    issuing_authority: str = ""
-    scope: str = ""
+    issuing_authority: Annotated[str, stored_in(Licence, "issuing_authority")] = ""
+    scope: Annotated[str, stored_in(Licence, "scope")] = ""
 
 
 class LicencePatch(Schema):
     kind: LicenceKind | None = None
-    number: str | None = None
+    number: Annotated[str, stored_in(Licence, "number")] | None = None
     issued_on: dt.date | None = None
     valid_until: dt.date | None = None
-    issuing_authority: str | None = None
-    scope: str | None = None
+    issuing_authority: Annotated[str, stored_in(Licence, "issuing_authority")] | None = None
+    scope: Annotated[str, stored_in(Licence, "scope")] | None = None
 
 
 class StaffOut(Schema):
@@ -128,8 +130,8 @@ class StaffOut(Schema):
 
 class StaffIn(Schema):
     role: StaffRole
-    name: str
-    phone: str = ""
+    name: Annotated[str, stored_in(Staff, "name")]
+    phone: Annotated[str, stored_in(Staff, "phone")] = ""
     trained_on: dt.date | None = None
     assessed_on: dt.date | None = None
     assessment_passed: bool | None = None
@@ -138,8 +140,8 @@ class StaffIn(Schema):
 
 class StaffPatch(Schema):
     role: StaffRole | None = None
-    name: str | None = None
-    phone: str | None = None
+    name: Annotated[str, stored_in(Staff, "name")] | None = None
+    phone: Annotated[str, stored_in(Staff, "phone")] | None = None
     trained_on: dt.date | None = None
     assessed_on: dt.date | None = None
     assessment_passed: bool | None = None

@@ -1,7 +1,11 @@
 """Demo step: the businesses of the demo city, with licences and staff, plus business-scoped logins.
 
-Deterministic: one seeded random generator. A few records are deliberately bad (expired or missing
-licences, missing staff) so the KPIs are not all 100%."""
+Deterministic: one seeded random generator. Businesses opened over the last sixteen years (about one
+in six in the last three), each on the register since its first licence; a licence runs five years and
+is renewed (延续) at the end of each term, kept as one record valid to the end of the current term. A
+few records are deliberately bad, as in a healthy city: a licence lapsed at its last renewal (about
+one operating business in seventy), no licence on record (one in a hundred), missing staff — so the
+KPIs are not all 100%."""
 
 from __future__ import annotations
 
@@ -161,7 +165,6 @@ def _uscc(rng, division: str, used: set[str]) -> str:
 def generate_businesses(ctx: DemoContext) -> None:
     rng = ctx.rng
     today = timezone.localdate()
-    now = timezone.now()
     grids: list[Region] = ctx.data["grids"]
     rules = RuleBook.load()
     types = [t for t, _w in TYPE_WEIGHTS]
@@ -188,7 +191,9 @@ def generate_businesses(ctx: DemoContext) -> None:
                 [BusinessStatus.OPERATING, BusinessStatus.SUSPENDED, BusinessStatus.CLOSED], [92, 5, 3]
             )[0]
             lat, lng = CENTRE[district.code]
-            created = now - dt.timedelta(days=rng.randrange(30, 3000))
+            recent = rng.random() < RECENT_SHARE
+            age = rng.randrange(20, 3 * 365) if recent else rng.randrange(3 * 365, 16 * 365)
+            created = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=age), dt.time(9, 0)))
             businesses.append(
                 Business(
                     name=_name(rng, btype, grid, district, seq),
@@ -212,13 +217,9 @@ def generate_businesses(ctx: DemoContext) -> None:
             extras.append((btype, scale, diners, district.code, seq))
         licences, staff = [], []
         for business, (btype, scale, diners, division, seq) in zip(businesses, extras, strict=True):
-            own = _licences(rng, business, btype, division, seq, today)
-            if own:  # on the register since its first licence (grade history reads the register by date)
-                first = min(licence.issued_on for licence in own)
-                business.created_at = business.updated_at = timezone.make_aware(
-                    dt.datetime.combine(first, dt.time(9, 0))
-                )
-            licences.extend(own)
+            # on the register since its first licence, issued the day it opened (grade history reads the
+            # register and the licences by date)
+            licences.extend(_licences(rng, business, btype, division, seq, today))
             present = set()
             for role in rules.required(btype, scale, diners):
                 if rng.random() < (0.86 if role == StaffRole.DIRECTOR else 0.95):  # a few gaps, on purpose
@@ -237,25 +238,45 @@ def generate_businesses(ctx: DemoContext) -> None:
     ctx.data["business_count"] = total
 
 
+RECENT_SHARE = 0.18  # businesses opened in the last three years
+NO_LICENCE = 0.01  # no licence on record: a gap the dashboard shows
+# a licence not renewed at the end of its last term (within the last two years): operating businesses
+# rarely (the "expired licences" tile), suspended and deregistered ones often
+LAPSED = {BusinessStatus.OPERATING: 0.05, BusinessStatus.SUSPENDED: 0.6, BusinessStatus.CLOSED: 0.8}
+TERM_YEARS = 5
+
+
+def _plus_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return dt.date(day.year + years, 2, 28)
+
+
+def _valid_until(rng, issued: dt.date, status: str, today: dt.date) -> dt.date:
+    """The end of the licence's current five-year term (renewed at the end of each), or, for a licence
+    that lapsed at its last renewal, the end of the term before."""
+    term = 1
+    while _plus_years(issued, TERM_YEARS * term) - dt.timedelta(days=1) < today:
+        term += 1
+    current_end = _plus_years(issued, TERM_YEARS * term) - dt.timedelta(days=1)
+    previous_end = _plus_years(issued, TERM_YEARS * (term - 1)) - dt.timedelta(days=1)
+    lapsed = rng.random() < LAPSED.get(status, 0.0)
+    if lapsed and term > 1 and previous_end >= today - dt.timedelta(days=730):
+        return previous_end
+    return current_end
+
+
 def _licences(rng, business: Business, btype: str, division: str, seq: int, today: dt.date) -> list[Licence]:
     roll = rng.random()
-    if roll < 0.02:
-        return []  # no licence on record: a gap the dashboard shows
-    if btype == BusinessType.FOOD_SALES and roll < 0.22:
+    if roll < NO_LICENCE:
+        return []
+    issued = business.created_at.date()
+    if btype == BusinessType.FOOD_SALES and roll < 0.2 + NO_LICENCE:  # prepackaged food only: filed (备案)
         return [
-            Licence(
-                business=business,
-                kind=LicenceKind.FILING,
-                number=f"备案{division}{seq:08d}",
-                issued_on=today - dt.timedelta(days=rng.randrange(30, 1500)),
-            )
+            Licence(business=business, kind=LicenceKind.FILING, number=f"备案{division}{seq:08d}", issued_on=issued)
         ]
-    issued = today - dt.timedelta(days=rng.randrange(1, 5 * 365 + 200))  # some lapse: validity is five years
-    valid_until = (
-        issued.replace(year=issued.year + 5) - dt.timedelta(days=1)
-        if not (issued.month == 2 and issued.day == 29)
-        else dt.date(issued.year + 5, 2, 28)
-    )
+    valid_until = _valid_until(rng, issued, business.status, today)
     if btype == BusinessType.FOOD_PRODUCTION:
         category = rng.choice(PRODUCTS)[1]
         serial = _SC_SERIALS[division] = _SC_SERIALS.get(division, 0) + 1  # 4 digits per county
@@ -298,24 +319,36 @@ def _staff(rng, business: Business, role: str, today: dt.date) -> Staff:
 
 
 def generate_accounts(ctx: DemoContext) -> None:
+    """The `shop` and `canteen` logins, each for a business with a clean record to build a full history
+    on (the later steps give them inspections, 包保, self-checks and a grade): operating, licensed, its
+    两员 complete, in the street of the `street` login when there is one there (so the street officer's
+    包保 covers it), else elsewhere in 海曙区 (a tiny city may have to take one that is not clean, or one
+    elsewhere). Their ids are in ``ctx.data["demo_businesses"]``."""
     haishu = Region.objects.get(code="330203")
-    in_haishu = Business.objects.filter(region_path__startswith=haishu.path, status=BusinessStatus.OPERATING)
+    street = Region.objects.filter(parent=haishu).order_by("code").first()
+    today = timezone.localdate()
+    operating = Business.objects.filter(region_path__startswith=haishu.path, status=BusinessStatus.OPERATING)
+    clean = operating.filter(
+        staffing_complete=True,
+        created_at__lt=timezone.now() - dt.timedelta(days=4 * 365),  # with years of history behind it
+        licences__valid_until__gt=today + dt.timedelta(days=EXPIRY_MARGIN_DAYS),
+    )
+
+    def pick(business_type: str) -> Business | None:
+        """The first that fits, from the best place down (a small demo city may have no clean one)."""
+        places = [clean.filter(region_path__startswith=street.path)] if street else []
+        anywhere = Business.objects.filter(status=BusinessStatus.OPERATING)
+        for qs in [*places, clean, operating, anywhere]:
+            business = qs.filter(type=business_type).order_by("pk").first()
+            if business is not None:
+                return business
+        return None
+
     accounts = [
-        (
-            "shop",
-            Role.BUSINESS_STAFF,
-            in_haishu.filter(type=BusinessType.CATERING).order_by("pk").first(),
-            "钱",
-            "安全员",
-        ),
-        (
-            "canteen",
-            Role.CANTEEN_MANAGER,
-            in_haishu.filter(type=BusinessType.SCHOOL_CANTEEN).order_by("pk").first(),
-            "冯",
-            "主任",
-        ),
+        ("shop", Role.BUSINESS_STAFF, pick(BusinessType.CATERING), "钱", "安全员"),
+        ("canteen", Role.CANTEEN_MANAGER, pick(BusinessType.SCHOOL_CANTEEN), "冯", "主任"),
     ]
+    ctx.data["demo_businesses"] = {}
     for username, role, business, last, first in accounts:
         if business is None:
             continue
@@ -327,3 +360,7 @@ def generate_accounts(ctx: DemoContext) -> None:
             password=ctx.data["demo_password_hash"],
         )
         services.account_link(user=account, business=business)
+        ctx.data["demo_businesses"][username] = business.pk
+
+
+EXPIRY_MARGIN_DAYS = 90  # the demo logins' businesses hold a licence valid well beyond the warning window

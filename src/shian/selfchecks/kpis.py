@@ -23,5 +23,12 @@ def tiles(user) -> list[Tile]:
             url=reverse("selfchecks:overview"),
             hint=_("%(n)s businesses missed yesterday") % {"n": f"{c['missing_count']:,}"},
             tone=kpis.tone("selfcheck_daily", rate),
+            definition=_(
+                "日管控落实率 = daily self-checks (日管控) filed for the last %(n)d complete days — yesterday and "
+                "the %(m)d days before it — by businesses in your scope operating today ÷ (those businesses × "
+                "%(n)d), × 100. Today is not counted: its check may still come in. The hint counts the "
+                "operating businesses with no daily check filed for yesterday."
+            )
+            % {"n": c["periods"], "m": c["periods"] - 1},
         )
     ]

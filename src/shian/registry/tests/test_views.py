@@ -37,7 +37,7 @@ def test_list_paginates_and_counts(users, web, many):
 
 def test_search_filter_and_sort(users, web, many):
     response = web(users["haishu"]).get("/registry/businesses/?q=面馆&status=operating&sort=-name")
-    names = [b.name for b, _lic in response.context["rows"]]
+    names = [b.name for b, _lic, _extra in response.context["rows"]]
     expected = sorted((b.name for b in many[:45] if "面馆" in b.name and b.status == "operating"), reverse=True)
     assert names == expected
 
@@ -45,9 +45,9 @@ def test_search_filter_and_sort(users, web, many):
 def test_search_by_uscc_and_address(users, web, many):
     target = many[3]
     by_code = web(users["admin"]).get(f"/registry/businesses/?q={target.uscc.lower()}")
-    assert [b.pk for b, _l in by_code.context["rows"]] == [target.pk]
+    assert [b.pk for b, _l, _e in by_code.context["rows"]] == [target.pk]
     by_address = web(users["admin"]).get(f"/registry/businesses/?q={target.address}")
-    assert target.pk in [b.pk for b, _l in by_address.context["rows"]]
+    assert target.pk in [b.pk for b, _l, _e in by_address.context["rows"]]
 
 
 def test_region_filter_includes_subtree(users, web, many, city):
