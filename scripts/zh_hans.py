@@ -105,10 +105,7 @@ ZH = {
     "Food sales": "食品销售",
     "Catering": "餐饮服务",
     "School canteen": "学校食堂",
-    "Elderly canteen": "养老食堂",
     "Central kitchen": "中央厨房",
-    "Takeout merchant": "外卖商户",
-    "Importer": "进口商",
     "Operating": "在营",
     "Suspended": "停业",
     "Closed": "注销",
@@ -862,7 +859,6 @@ ZH.update(
 ZH_CONTEXT = {
     ("hazard state", "Closed"): "已闭环",
     ("inspection state", "Closed"): "已完成",
-    ("business status", "Closed"): "注销",
     ("staff member", "active"): "在岗",
     ("rule in force", "active"): "启用",
     ("audit action", "Updated"): "更新",

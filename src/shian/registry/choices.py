@@ -8,16 +8,21 @@ class BusinessType(models.TextChoices):
     FOOD_SALES = "sales", _("Food sales")
     CATERING = "catering", _("Catering")
     SCHOOL_CANTEEN = "school_canteen", _("School canteen")
-    ELDERLY_CANTEEN = "elderly_canteen", _("Elderly canteen")
+    KINDERGARTEN_CANTEEN = "kindergarten_canteen", _("Kindergarten canteen")
+    ELDERLY_CANTEEN = "elderly_canteen", _("Elderly-care institution canteen")
+    OTHER_CANTEEN = "other_canteen", _("Other workplace canteen")
     CENTRAL_KITCHEN = "central_kitchen", _("Central kitchen")
-    TAKEOUT = "takeout", _("Takeout merchant")
-    IMPORTER = "importer", _("Importer")
+    GROUP_MEAL = "group_meal", _("Group-meal distributor")
+    TAKEOUT = "takeout", _("Online catering provider")
+    # Importers are not a licensing category (业态): an importer is a producer or seller that also
+    # imports, recorded on Business.imports_food.
 
 
 class BusinessStatus(models.TextChoices):
     OPERATING = "operating", _("Operating")
     SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", pgettext_lazy("business status", "Closed")
+    CLOSED = "closed", pgettext_lazy("business status", "Deregistered")
+    REVOKED = "revoked", pgettext_lazy("business status", "Licence revoked")
 
 
 class Scale(models.IntegerChoices):

@@ -32,7 +32,6 @@ TYPE_WEIGHTS = [
     (BusinessType.FOOD_PRODUCTION, 8),
     (BusinessType.SCHOOL_CANTEEN, 5),
     (BusinessType.ELDERLY_CANTEEN, 3),
-    (BusinessType.IMPORTER, 4),
     (BusinessType.CENTRAL_KITCHEN, 2),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢傅钟"
@@ -285,7 +284,6 @@ def _licences(rng, business: Business, btype: str, division: str, seq: int, toda
     else:
         first = {
             BusinessType.FOOD_SALES: 1,
-            BusinessType.IMPORTER: 1,
             BusinessType.SCHOOL_CANTEEN: 3,
             BusinessType.ELDERLY_CANTEEN: 3,
         }.get(btype, 2)

@@ -45,6 +45,15 @@ class Business(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=BusinessStatus.choices, default=BusinessStatus.OPERATING
     )
+    # attributes the rules need beyond the licensing category (两员 rules, 重点监督检查, import chain)
+    imports_food = models.BooleanField(_("imports food"), default=False)
+    chain_headquarters = models.BooleanField(_("chain headquarters"), default=False)
+    special_food = models.BooleanField(
+        _("special foods"), default=False, help_text=_("Produces health foods, infant formula or foods for special medical purposes.")
+    )
+    canteen_outsourced = models.BooleanField(
+        _("canteen outsourced"), default=False, help_text=_("The canteen is run by a contracted catering company.")
+    )
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[validate_phone])
     # derived by services.staffing_refresh from the StaffingRule table and the active staff
