@@ -49,7 +49,9 @@ class Business(models.Model):
     imports_food = models.BooleanField(_("imports food"), default=False)
     chain_headquarters = models.BooleanField(_("chain headquarters"), default=False)
     special_food = models.BooleanField(
-        _("special foods"), default=False, help_text=_("Produces health foods, infant formula or foods for special medical purposes.")
+        _("special foods"),
+        default=False,
+        help_text=_("Produces health foods, infant formula or foods for special medical purposes."),
     )
     canteen_outsourced = models.BooleanField(
         _("canteen outsourced"), default=False, help_text=_("The canteen is run by a contracted catering company.")
