@@ -11,7 +11,7 @@ ZH = {
     "City administrator": "市级管理员",
     "District regulator": "区县监管人员",
     "Street/grid officer": "街道/网格监管员",
-    "Inspector": "执法检查员",
+    "Inspector": "检查人员",
     "Business food-safety staff": "企业食品安全人员",
     "School/canteen manager": "学校/食堂负责人",
     "Laboratory": "检验机构",

@@ -602,13 +602,6 @@ OWNED_ELSEWHERE: dict[str, str] = {
         "hazards/api.py evidence_upload: note (Form[str]) has no max_length; services.evidence_add cuts it "
         "to 255 characters without a word (Evidence.note is 255): refuse a longer one with a field error"
     ),
-    "POST /api/oversight/assignments/{assignment_id}/visits findings": UNCAPPED.format(
-        where="oversight/api.py VisitIn.findings", cap='Annotated[str, stored_in(Visit, "findings")]'
-    ),
-    "POST /api/oversight/assignments/{assignment_id}/visits notes.{key}": UNCAPPED.format(
-        where="oversight/api.py VisitIn.notes (merged into Visit.findings)",
-        cap="dict[int, Annotated[str, Field(max_length=checklists.NOTE_MAX)]]",
-    ),
     "POST /api/selfchecks notes.{key}": (
         "selfchecks/api.py SelfCheckIn.notes has no max_length; services.selfcheck_file cuts a note to "
         "checklists.NOTE_MAX (255) without a word: refuse a longer one with a field error"

@@ -78,7 +78,7 @@ def answers_from_post(
     data: Mapping, ids: Iterable[int], *, prefix: str = "answer_", note_prefix: str = "note_"
 ) -> tuple[dict[int, str], dict[int, str]]:
     """Read ``<prefix><id>`` (yes/no/na) and ``<note_prefix><id>`` for the given items from a POST.
-    Items not sent are left out (not answered); an unknown value is a field error."""
+    Items not sent are left out (not answered); an unknown value or a note over ``NOTE_MAX`` is a field error."""
     answers, notes = {}, {}
     for item_id in ids:
         value = (data.get(f"{prefix}{item_id}") or "").strip()
@@ -87,8 +87,15 @@ def answers_from_post(
                 raise ValidationError({f"{prefix}{item_id}": _("Unknown answer %(a)s.") % {"a": value[:20]}})
             answers[item_id] = value
         note = (data.get(f"{note_prefix}{item_id}") or "").strip()
+        if len(note) > NOTE_MAX:
+            raise ValidationError(
+                {
+                    f"{note_prefix}{item_id}": _("A note may be at most %(n)d characters (this one has %(m)d).")
+                    % {"n": NOTE_MAX, "m": len(note)}
+                }
+            )
         if note:
-            notes[item_id] = note[:NOTE_MAX]
+            notes[item_id] = note
     return answers, notes
 
 

@@ -1,19 +1,21 @@
 """包保 API: assignments, visits, and the 包保督导率 with who is behind."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from shian.core import checklists
 from shian.core.api import AUTH
+from shian.core.limits import stored_in
 from shian.core.models import User
 from shian.core.policy import ADD, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
 from . import selectors, services
-from .models import Assignment, Level
+from .models import Assignment, Level, Visit
 
 router = Router(tags=["oversight"], auth=AUTH)
 
@@ -38,14 +40,18 @@ class AssignmentIn(Schema):
 
 class VisitIn(Schema):
     visited_on: dt.date | None = None
-    findings: str = Field("", description="What was found; with `answers`, written after the items not in order.")
+    findings: Annotated[str, stored_in(Visit, "findings")] = Field(
+        "", description="What was found; with `answers`, written after the items not in order."
+    )
     raise_hazard: bool = False
     answers: dict[int, Literal["yes", "no", "na"]] | None = Field(
         None,
         description="The business's daily-control items answered: {item id: yes|no|na}. Every item, unless "
         "`all_ok` is true (the unanswered ones are then yes). The `no` items and their notes become the findings.",
     )
-    notes: dict[int, str] = Field({}, description="What is wrong with a `no` item: {item id: text}.")
+    notes: dict[int, Annotated[str, Field(max_length=checklists.NOTE_MAX)]] = Field(
+        {}, description="What is wrong with a `no` item: {item id: text}."
+    )
     all_ok: bool = Field(False, description="全部符合: items not in `answers` are yes.")
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from shian.core import checklists, policy
 from shian.core.policy import VIEW, get_object_for_user, operation
 
-from . import selectors, services
+from . import kpis, selectors, services
 from .forms import VisitForm
 from .models import Assignment, FrequencyRule, Level, Visit
 
@@ -19,6 +19,7 @@ def overview(request):
         "oversight/overview.html",
         {
             "status": status,
+            "tiles": kpis.overview_tiles(status),
             "behind": status["behind"][:200],
             "levels": dict(Level.choices),
             "rules": FrequencyRule.objects.restrict(request.user, VIEW),

@@ -71,6 +71,9 @@ def test_pages_and_api(users, web, api, shops):
     )
     page = web(users["admin"]).get("/oversight/")
     assert page.context["status"]["due"] == 1 and "海曙店0" in page.content.decode()
+    # the overview's tiles are the shared tiles, each with its definition (ⓘ) and a tile per level
+    assert 'data-kpi="oversight_rate"' in page.content.decode() and "tile-definition" in page.content.decode()
+    assert {t.key for t in page.context["tiles"]} >= {"oversight_rate", "oversight_rate_district"}
     response = web(haishu).post(f"/oversight/assignments/{a.pk}/visits/", {"findings": "正常", "all_ok": "1"})
     assert response.status_code == 302 and a.visits.count() == 1
     assert web(users["street"]).post(f"/oversight/assignments/{a.pk}/visits/", {}).status_code == 403
