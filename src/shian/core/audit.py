@@ -99,7 +99,7 @@ def build_entry(
     path, business = object_scope(obj)
     return AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.username if actor is not None else "system"),
+        actor_name=(actor.username if actor is not None else SYSTEM_ACTOR),
         source=current_source.get(),
         action=action,
         object_type=object_type_label or object_type(obj),
@@ -155,6 +155,25 @@ class AuditLine:
     note: str
 
 
+# What the system itself writes into the log's actor, source and note columns, shown in the viewer's
+# language (the stored value stays the key, so the log reads the same whatever language wrote it).
+SYSTEM_ACTOR = "system"
+SYSTEM_WORDS = {
+    SYSTEM_ACTOR: _("the system"),
+    "cli": _("command line"),
+    "unknown": _("unknown address"),
+    "demo city generator": _("demo city generator"),
+}
+
+
+def system_word(value: str) -> str:
+    """A stored actor/source/note the system wrote, in the viewer's language ("job 12" → 后台任务 12)."""
+    if value.startswith("job "):
+        return _("background job %(id)s") % {"id": value[4:]}
+    word = SYSTEM_WORDS.get(value)
+    return str(word) if word is not None else value
+
+
 def actor_in_scope(viewer: User, actor: User | None) -> bool:
     if actor is None:
         return True  # the system itself
@@ -182,8 +201,10 @@ def lines_for(viewer: User, obj: models.Model, limit: int = 200) -> list[AuditLi
     businesses_of([e.actor for e in entries])  # the actors' businesses in one query
     for e in entries:
         known = actor_in_scope(viewer, e.actor)
-        if known:
-            actor = e.actor.display_name if (business_view and e.actor) else e.actor_name
+        if e.actor is None:
+            actor = system_word(e.actor_name or SYSTEM_ACTOR)
+        elif known:
+            actor = e.actor.display_name if business_view else e.actor_name
         elif business_view:
             actor = str(e.actor.get_role_display()) if e.actor else e.actor_name
         else:
@@ -194,10 +215,10 @@ def lines_for(viewer: User, obj: models.Model, limit: int = 200) -> list[AuditLi
                 action=e.action,
                 action_label=e.get_action_display(),
                 actor=actor,
-                source="" if business_view or not known else e.source,
+                source="" if business_view or not known else system_word(e.source),
                 object_repr=e.object_repr,
                 changes=e.changes,
-                note=e.note,
+                note=system_word(e.note),
             )
         )
     return lines

@@ -41,3 +41,25 @@ def test_database_refuses_raw_update_and_delete(entry, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert AuditEntry.objects.get(pk=entry.pk).note == ""
+
+
+def test_what_the_system_wrote_reads_in_the_viewers_language(users):
+    """Entries the system wrote (no user: the nightly job, the demo generator, a command) show their actor,
+    source and note in the viewer's language, not the stored keys "system", "cli", "demo city generator"."""
+    from django.utils import translation
+
+    from shian.core.audit import lines_for
+    from shian.core.context import current_source
+
+    target = users["haishu"]
+    token = current_source.set("cli")
+    try:
+        audit(actor=None, action=AuditAction.UPDATE, obj=target, note="demo city generator")
+    finally:
+        current_source.reset(token)
+    with translation.override("zh-hans"):
+        (line,) = [x for x in lines_for(users["admin"], target) if x.note]
+        assert (line.actor, line.source, line.note) == ("系统", "命令行", "演示城市生成器")
+    with translation.override("en"):
+        (line,) = [x for x in lines_for(users["admin"], target) if x.note]
+        assert (line.actor, line.source, line.note) == ("the system", "command line", "demo city generator")
