@@ -300,6 +300,12 @@ def _hazard_found(world, matrix):
     Hazard.objects.filter(pk=world["hazards.hazard"].pk).update(state="found")
 
 
+def _lead_open(world, matrix):
+    from shian.hazards import services
+
+    services.case_lead_raise(actor=None, hazard=world["hazards.hazard"], reason="overdue", detail="逾期")
+
+
 def _unassigned(world, matrix):
     from shian.oversight.models import Assignment
 
@@ -321,6 +327,10 @@ API_OVERRIDES = {
         body=lambda w, p: {"kind": "JY", "number": "JY13302030077777"}
     ),
     "PATCH /api/licences/{licence_id}": Override(body=lambda w, p: {"kind": "JY", "number": "JY13302030077777"}),
+    "POST /api/hazards/{hazard_id}/leads/decision": Override(
+        body=lambda w, p: {"action": "accept", "approver": "王局长", "approved_on": timezone.localdate().isoformat()},
+        prepare=_lead_open,
+    ),
     "POST /api/hazards/{hazard_id}/transitions": Override(
         body=lambda w, p: {"action": "order", "deadline": NEXT_WEEK}, prepare=_hazard_found
     ),
@@ -573,42 +583,8 @@ DISPLAYED = {
 }
 
 # --- cases that fail in code other areas own ------------------------------------------------------
-PDF = (
-    "inspections/pdf.py passes stored text to reportlab's Paragraph as markup: broken markup is a 500 on "
-    "/inspections/<id>/record.pdf, and <img src=…> would embed a file of the server; escape each value "
-    "(xml.sax.saxutils.escape) before it becomes a Paragraph"
-)
 UNCAPPED = "no length limit: {where} takes and stores text of any length (cap it: {cap})"
 OWNED_ELSEWHERE: dict[str, str] = {
-    "PATCH /api/businesses/{business_id} name": PDF,
-    "PATCH /api/businesses/{business_id} address": PDF,
-    "PUT /api/inspections/{inspection_id}/results results.0.note": PDF,
-    "POST /api/inspections/{inspection_id}/close summary": PDF,
-    "POST /api/inspections/{inspection_id}/close representative": PDF,
-    "POST /api/hazards description": UNCAPPED.format(
-        where="hazards/api.py HazardIn.description", cap='Annotated[str, stored_in(Hazard, "description")]'
-    ),
-    "POST /api/hazards/{hazard_id}/transitions note": UNCAPPED.format(
-        where="hazards/api.py TransitionIn.note", cap='Annotated[str, stored_in(HazardEvent, "note")]'
-    ),
-    "POST /api/hazards/{hazard_id}/transitions order_text": UNCAPPED.format(
-        where="hazards/api.py TransitionIn.order_text", cap='Annotated[str, stored_in(Hazard, "order_text")]'
-    ),
-    "POST /api/hazards/{hazard_id}/transitions action": (
-        "hazards/services.py hazard_transition: an unknown action is a ValidationError without a field "
-        "(loc ['body']); raise it as {'action': …}, and give TransitionIn.action a max_length"
-    ),
-    "POST /api/hazards/{hazard_id}/evidence note": (
-        "hazards/api.py evidence_upload: note (Form[str]) has no max_length; services.evidence_add cuts it "
-        "to 255 characters without a word (Evidence.note is 255): refuse a longer one with a field error"
-    ),
-    "POST /api/selfchecks notes.{key}": (
-        "selfchecks/api.py SelfCheckIn.notes has no max_length; services.selfcheck_file cuts a note to "
-        "checklists.NOTE_MAX (255) without a word: refuse a longer one with a field error"
-    ),
-    "POST /api/selfchecks report": UNCAPPED.format(
-        where="selfchecks/api.py SelfCheckIn.report", cap='Annotated[str, stored_in(SelfCheck, "report")]'
-    ),
 }
 
 
@@ -746,6 +722,7 @@ FORM_OVERRIDES = {
     "inspections:detail": {"all_ok": ["1"], "close": ["1"]},
     "selfchecks:overview": {"all_ok": ["1"]},
     "oversight:visit_create": {"all_ok": ["1"]},
+    "hazards:lead_refer": {"detail": ["拒不整改"]},
     "core:login": {"username": ["m-admin"], "password": [PASSWORD]},
     "core:token_create": {"name": ["测试令牌"]},
     "registry:business_create": {"uscc": [make_uscc("9133020377777777")]},
@@ -903,19 +880,6 @@ def _form_case(found: FoundForm, matrix) -> list[str]:
 
 PAGE_ROUTES = [r for r in UI_ROUTES if r.op is not None]
 FORMS_OWNED_ELSEWHERE: dict[str, str] = {
-    "registry:business_edit": PDF + " (the business's name and address are in the record's head)",
-    "hazards:create": (
-        "hazards/forms.py HazardForm.description has no max_length: give it max_length=core.limits.TEXT_MAX_LENGTH"
-    ),
-    "inspections:detail": (
-        "inspections/views.py _save: int(request.POST['version']) is a 500 for a version that is not a number; "
-        "summary and representative are stored unchecked (representative is 50 characters: a longer one is a "
-        "database error on PostgreSQL, stored whole on SQLite; summary has no cap, TEXT_MAX_LENGTH); "
-        "and " + PDF
-    ),
-    "selfchecks:overview": (
-        "selfchecks/views.py _parse: the weekly/monthly report is stored whatever its length (TEXT_MAX_LENGTH)"
-    ),
 }
 
 

@@ -1,6 +1,7 @@
 """Hazard API: list, create, read, apply a transition, upload evidence. Scoped like the UI."""
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -8,12 +9,25 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from shian.core.api import AUTH
+from shian.core.limits import max_length_of, stored_in
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
-from . import selectors, services
-from .choices import HazardSource, HazardState, Severity
-from .models import Hazard
+from . import selectors, services, transitions
+from .choices import (
+    DeclineGround,
+    HazardSource,
+    HazardState,
+    IncidentLevel,
+    IncidentSource,
+    LeadReason,
+    LeadState,
+    Severity,
+)
+from .models import CaseLead, Evidence, Hazard, HazardEvent, Incident
+
+# the steps a caller may ask for by name (escalate, 立案, is taken by deciding a case lead)
+StepName = Literal[tuple(sorted({t.action for t in transitions.TRANSITIONS if not t.by_lead_only}))]
 
 router = Router(tags=["hazards"], auth=AUTH)
 
@@ -37,17 +51,17 @@ class HazardOut(Schema):
 
 class HazardIn(Schema):
     business_id: int
-    title: str
+    title: Annotated[str, stored_in(Hazard, "title")]
     severity: Severity = Severity.GENERAL
-    description: str = ""
+    description: Annotated[str, stored_in(Hazard, "description")] = ""
     found_on: dt.date | None = None
 
 
 class TransitionIn(Schema):
-    action: str
-    note: str = ""
+    action: StepName = Field(description="the step: order, start, submit, reject, verify, close")
+    note: Annotated[str, stored_in(HazardEvent, "note")] = ""
     deadline: dt.date | None = None
-    order_text: str = ""
+    order_text: Annotated[str, stored_in(Hazard, "order_text")] = ""
     version: int | None = None
 
 
@@ -149,7 +163,7 @@ def hazard_events(request, hazard_id: int):
 @router.post(
     "/hazards/{hazard_id}/transitions",
     response=HazardOut,
-    summary="Apply a step: order, start, submit, reject, verify, close, escalate",
+    summary="Apply a step: order, start, submit, reject, verify, close (a case is opened by deciding its lead)",
 )
 @operation(CHANGE, "hazards.hazard", obj="hazard_id")
 def hazard_transition(request, hazard_id: int, payload: TransitionIn):
@@ -167,6 +181,134 @@ def hazard_transition(request, hazard_id: int, payload: TransitionIn):
 
 @router.post("/hazards/{hazard_id}/evidence", response={201: EvidenceOut})
 @operation(ADD, "hazards.evidence", obj={"hazard_id": "hazards.hazard"})
-def evidence_upload(request, hazard_id: int, file: File[UploadedFile], note: Form[str] = ""):
+def evidence_upload(
+    request,
+    hazard_id: int,
+    file: File[UploadedFile],
+    note: str = Form("", max_length=max_length_of(Evidence, "note")),
+):
     hazard = get_object_for_user(Hazard, request.user, CHANGE, pk=hazard_id)
     return Status(201, services.evidence_add(actor=request.user, hazard=hazard, upload=file, note=note))
+
+
+# --- case leads (案件线索) ------------------------------------------------------------------------------
+class CaseLeadOut(Schema):
+    id: int
+    hazard_id: int
+    business_id: int = Field(alias="hazard.business_id")
+    reason: LeadReason
+    detail: str
+    state: LeadState
+    raised_on: dt.date
+    approver: str = Field(description="the head of the bureau who approved opening the case (立案)")
+    approved_on: dt.date | None
+    case_number: str
+    decline_ground: str = Field(description="the ground of 市场监督管理行政处罚程序规定 Art. 20 (declined leads)")
+    decline_reason: str
+    decided_at: dt.datetime | None
+    version: int
+
+
+class ReferIn(Schema):
+    detail: Annotated[str, stored_in(CaseLead, "detail")] = Field(description="the facts a case would be opened on")
+
+
+class LeadDecisionIn(Schema):
+    action: Literal["accept", "decline"] = Field(description="accept: open a case (立案); decline: 不予立案")
+    approver: Annotated[str, stored_in(CaseLead, "approver")] = ""
+    approved_on: dt.date | None = None
+    case_number: Annotated[str, stored_in(CaseLead, "case_number")] = ""
+    ground: DeclineGround | None = None
+    reason: Annotated[str, stored_in(CaseLead, "decline_reason")] = ""
+    version: int | None = None
+
+
+@router.get("/case-leads", response=list[CaseLeadOut], summary="Case leads in the caller's area")
+@paginate(LimitOffsetPagination)
+@operation(VIEW, "hazards.caselead")
+def case_lead_list(request, state: LeadState | None = None, reason: LeadReason | None = None):
+    return selectors.case_lead_list(request.user, state=state, reason=reason)
+
+
+@router.get("/hazards/{hazard_id}/leads", response=list[CaseLeadOut], summary="A hazard's case leads")
+@operation(VIEW, "hazards.caselead", obj={"hazard_id": "hazards.hazard"})
+def hazard_leads(request, hazard_id: int):
+    hazard = get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id)
+    return selectors.leads_of(request.user, hazard)
+
+
+@router.post("/hazards/{hazard_id}/leads", response={201: CaseLeadOut}, summary="Refer a hazard as a case lead (移送)")
+@operation(ADD, "hazards.caselead", obj={"hazard_id": "hazards.hazard"})
+def hazard_refer(request, hazard_id: int, payload: ReferIn):
+    hazard = get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id)
+    return Status(
+        201,
+        services.case_lead_raise(actor=request.user, hazard=hazard, reason=LeadReason.REFERRAL, detail=payload.detail),
+    )
+
+
+@router.post(
+    "/hazards/{hazard_id}/leads/decision",
+    response=CaseLeadOut,
+    summary="Decide the hazard's open case lead: open a case (立案, with the approval) or not (不予立案)",
+)
+@operation(CHANGE, "hazards.caselead", obj={"hazard_id": "hazards.hazard"})
+def hazard_lead_decide(request, hazard_id: int, payload: LeadDecisionIn):
+    from django.core.exceptions import ValidationError
+
+    hazard = get_object_for_user(Hazard, request.user, VIEW, pk=hazard_id)
+    lead = selectors.open_lead_of(hazard)
+    if lead is None:
+        raise ValidationError({"action": "This hazard has no case lead awaiting a decision."})
+    return services.case_lead_decide(
+        actor=request.user,
+        lead=lead,
+        action=payload.action,
+        approver=payload.approver,
+        approved_on=payload.approved_on,
+        case_number=payload.case_number,
+        ground=payload.ground or "",
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+
+
+# --- food-safety incidents (食品安全事故) ------------------------------------------------------------
+class IncidentOut(Schema):
+    id: int
+    business_id: int
+    occurred_on: dt.date
+    title: str
+    description: str
+    diners_affected: int | None
+    ill_count: int | None
+    level: str = Field(description="i–iv (国家食品安全事故应急预案), or empty while not graded")
+    source: IncidentSource
+    recorded_at: dt.datetime
+
+
+class IncidentIn(Schema):
+    business_id: int
+    occurred_on: dt.date
+    title: Annotated[str, stored_in(Incident, "title")]
+    description: Annotated[str, stored_in(Incident, "description")] = ""
+    diners_affected: int | None = Field(default=None, ge=0, le=2_000_000_000)
+    ill_count: int | None = Field(default=None, ge=0, le=2_000_000_000)
+    level: IncidentLevel | None = None
+    source: IncidentSource = IncidentSource.OTHER
+
+
+@router.get("/incidents", response=list[IncidentOut], tags=["incidents"], summary="Food-safety incidents")
+@paginate(LimitOffsetPagination)
+@operation(VIEW, "hazards.incident")
+def incident_list(request, business_id: int | None = None):
+    return selectors.incident_list(request.user, business_id=business_id)
+
+
+@router.post("/incidents", response={201: IncidentOut}, tags=["incidents"], summary="Record a food-safety incident")
+@operation(ADD, "hazards.incident", body={"business_id": "registry.business"})
+def incident_create(request, payload: IncidentIn):
+    business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
+    data = payload.dict(exclude={"business_id"})
+    data["level"] = data["level"] or ""
+    return Status(201, services.incident_create(actor=request.user, business=business, **data))

@@ -27,7 +27,15 @@ class HazardsConfig(AppConfig):
         from . import transitions
 
         transitions.grant_steps()  # each step of the closed loop, to the roles its table names
+        # case leads (案件线索) are the bureau's own: officials see and refer them (移送); deciding one
+        # (立案 / 不予立案) is granted from the lead table to the bureaus that hold the power to penalise
+        scoping.grant(regulators, "hazards.caselead", {scoping.VIEW, scoping.ADD})
+        scoping.grant(sorted(transitions.DECIDERS), "hazards.caselead", {scoping.CHANGE})
+        transitions.grant_lead_steps()
         scoping.grant(regulators, "hazards.deadlinerule", {scoping.VIEW})
+        # food-safety incidents (食品安全事故): recorded and read by officials; a business sees its own
+        scoping.grant(regulators, "hazards.incident", {scoping.VIEW, scoping.ADD})
+        scoping.grant(business, "hazards.incident", {scoping.VIEW})
 
         navigation.register(
             "hazards",
@@ -35,6 +43,22 @@ class HazardsConfig(AppConfig):
             "hazards:list",
             order=25,
             requires=(scoping.VIEW, "hazards.hazard"),
+        )
+        navigation.register(
+            "hazard_leads",
+            _("Case leads"),
+            "hazards:leads",
+            order=26,
+            requires=(scoping.VIEW, "hazards.caselead"),
+            regional=True,
+        )
+        navigation.register(
+            "incidents",
+            _("Food-safety incidents"),
+            "hazards:incidents",
+            order=27,
+            requires=(scoping.VIEW, "hazards.incident"),
+            regional=True,
         )
         tabs.register(
             "registry.business",
@@ -52,6 +76,7 @@ class HazardsConfig(AppConfig):
         home.register_need("hazards.verify", hazards_home.evidence_to_verify, order=10)
         home.register_need("hazards.overdue", hazards_home.overdue, order=11)
         home.register_need("hazards.order", hazards_home.to_order, order=12)
+        home.register_need("hazards.leads", hazards_home.open_leads, order=9)
         home.register_need("hazards.cases", hazards_home.open_cases, order=13)
         home.register_card("hazards", hazards_home.business_hazards, order=30)
 
@@ -67,6 +92,14 @@ class HazardsConfig(AppConfig):
             order=20,
             requires=(scoping.ADD, "hazards.hazard"),
         )
+        listing.register_action(
+            "registry.business",
+            key="incident",
+            label=_("Record a food-safety incident"),
+            url=lambda business: reverse("hazards:incident_create", args=[business.pk]),
+            order=25,
+            requires=(scoping.ADD, "hazards.incident"),
+        )
         demo.register("hazards.sample", hazards_demo.generate, order=40)
         demo.register("hazards.history", hazards_demo.generate_history, order=47)  # after past inspections
 
@@ -78,5 +111,5 @@ class HazardsConfig(AppConfig):
         indicators.register("hazards_open_serious", _("Open serious hazards"), selectors.indicator_open_serious)
         indicators.register("hazards_overdue", _("Overdue hazards"), selectors.indicator_overdue)
         indicators.register(
-            "hazards_escalated_12m", _("Hazards escalated to cases in 12 months"), selectors.indicator_escalated_12m
+            "hazards_escalated_12m", _("Cases opened (立案) on hazards in 12 months"), selectors.indicator_escalated_12m
         )

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from shian.core import policy
 from shian.core.home import Card, Need, NeedItem
 
-from .choices import HazardState
-from .selectors import ACTIVE, hazard_list
+from .choices import HazardState, LeadState
+from .selectors import ACTIVE, case_lead_list, hazard_list
 
 SHOWN = 5
+# 15 working days to check a lead and decide (市场监督管理行政处罚程序规定 Art. 18): about 21 calendar days
+LEAD_AGE_WARN_DAYS = 21
 
 
 def _items(qs, today: dt.date) -> list[NeedItem]:
@@ -95,11 +97,42 @@ def open_cases(user, today: dt.date) -> Need | None:
         user,
         today,
         key="hazards_escalated",
-        label=_("Escalated cases still open"),
-        definition=_("Hazards escalated to a case that have not been closed"),
+        label=_("Cases opened on hazards, still open"),
+        definition=_("Hazards on which a case was opened (立案, an accepted case lead) that have not been closed"),
         step="close",
         qs=hazard_list(user, state=HazardState.ESCALATED).order_by("escalated_on", "id"),
         query=f"?state={HazardState.ESCALATED}",
+    )
+
+
+def open_leads(user, today: dt.date) -> Need | None:
+    """Case leads waiting for this user's decision (立案 or 不予立案): to those who may decide them."""
+    if not policy.is_regional(user) or not policy.may(user, "accept", "hazards.caselead"):
+        return None
+    qs = case_lead_list(user, state=LeadState.OPEN)
+    count = qs.count()
+    items = [
+        NeedItem(
+            f"{lead.hazard.business.name} · {lead.hazard.title}",
+            reverse("hazards:lead", args=[lead.hazard_id]),
+            f"{lead.get_reason_display()} · {lead.raised_on.isoformat()}",
+            "bad" if (today - lead.raised_on).days > LEAD_AGE_WARN_DAYS else "warn",
+        )
+        for lead in qs[:SHOWN]
+    ]
+    return Need(
+        key="hazards_leads",
+        label=_("Case leads awaiting a decision"),
+        count=count,
+        url=reverse("hazards:leads") + f"?state={LeadState.OPEN}",
+        tone="warn",
+        definition=_(
+            "Case leads (案件线索) about hazards in your area — serious hazards, hazards overdue past the "
+            "grace days, referrals — that no one has yet opened a case on (立案) or declined (不予立案). "
+            "Shown red when older than 21 days (15 working days to check a lead, 市场监督管理行政处罚程序规定 "
+            "Art. 18)."
+        ),
+        items=items if count else [],
     )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -18,8 +18,8 @@ from shian.core.rollup import RegionTally, child_level, pct
 from shian.core.scoping import BUSINESS_SCOPED_ROLES, CHANGE, VIEW, businesses_of
 
 from . import transitions
-from .choices import STATE_TONE, HazardState
-from .models import Evidence, Hazard, HazardEvent, Notification
+from .choices import STATE_TONE, HazardState, LeadState
+from .models import CaseLead, Evidence, Hazard, HazardEvent, Incident, Notification
 
 ACTIVE = [HazardState.FOUND, HazardState.ORDERED, HazardState.RECTIFYING, HazardState.EVIDENCE_SUBMITTED]
 
@@ -172,7 +172,10 @@ class TimelineEntry:
 
 def timeline(viewer: User, hazard: Hazard) -> list[TimelineEntry]:
     """The hazard's events, oldest first, each with the step's label and the actor as ``viewer`` may see them."""
-    events = list(HazardEvent.objects.filter(hazard=hazard).select_related("actor__region"))
+    events = HazardEvent.objects.filter(hazard=hazard).select_related("actor__region")
+    if not policy.may(viewer, VIEW, "hazards.caselead"):  # leads are the bureau's own (a case opened is not)
+        events = events.exclude(action__in=list(transitions.LEAD_EVENTS))
+    events = list(events)
     businesses_of([e.actor for e in events])  # the actors' businesses in one query
     return [
         TimelineEntry(
@@ -273,3 +276,80 @@ def action_panel(user: User, hazard: Hazard) -> ActionPanel:
             "date": hazard.closed_on.isoformat() if hazard.closed_on else "—"
         }
     return ActionPanel(steps=steps, waiting=text)
+
+
+# --- food-safety incidents (食品安全事故) ------------------------------------------------------------
+def latest_incident_on(business) -> dt.date | None:
+    """The day of the latest recorded food-safety incident at ``business`` (a Business or its id), or
+    None. Not scoped: other modules' rules ask it about a business they already hold (e.g. the
+    量化分级 rating: no dynamic level for six months after an incident)."""
+    business_id = getattr(business, "pk", business)
+    return (
+        Incident.objects.filter(business_id=business_id)
+        .order_by("-occurred_on")
+        .values_list("occurred_on", flat=True)
+        .first()
+    )
+
+
+def latest_incidents_on(business_ids: list[int] | None = None) -> dict[int, dt.date]:
+    """``latest_incident_on`` for many businesses in one query: {business id: day}, businesses with none left out."""
+    qs = Incident.objects.all()
+    if business_ids is not None:
+        qs = qs.filter(business_id__in=business_ids)
+    return {r["business_id"]: r["day"] for r in qs.values("business_id").annotate(day=Max("occurred_on"))}
+
+
+def incident_list(user: User, *, business_id: int | None = None, q: str | None = None) -> QuerySet[Incident]:
+    qs = Incident.objects.restrict(user, VIEW).select_related("business", "reported_by")
+    if business_id:
+        qs = qs.filter(business_id=business_id)
+    for word in (q or "").split():
+        qs = qs.filter(Q(title__icontains=word) | Q(business__name__icontains=word))
+    return qs
+
+
+# --- case leads (案件线索) ----------------------------------------------------------------------------
+def case_lead_list(
+    user: User, *, state: str | None = None, reason: str | None = None, q: str | None = None
+) -> QuerySet[CaseLead]:
+    """The case leads of hazards in ``user``'s area (404-scoped like the hazards), open ones first by age."""
+    qs = CaseLead.objects.restrict(user, VIEW).select_related("hazard__business", "decided_by", "raised_by")
+    if state:
+        qs = qs.filter(state=state)
+    if reason:
+        qs = qs.filter(reason=reason)
+    for word in (q or "").split():
+        qs = qs.filter(Q(hazard__title__icontains=word) | Q(hazard__business__name__icontains=word))
+    return qs.order_by("raised_on", "id") if state == LeadState.OPEN else qs
+
+
+def open_lead_of(hazard: Hazard) -> CaseLead | None:
+    return CaseLead.objects.filter(hazard=hazard, state=LeadState.OPEN).first()
+
+
+def leads_of(user: User, hazard: Hazard) -> list[CaseLead]:
+    """The hazard's leads, newest first, if ``user`` may see leads at all (a business's staff may not)."""
+    if not policy.may(user, VIEW, "hazards.caselead"):
+        return []
+    return list(CaseLead.objects.filter(hazard=hazard).select_related("decided_by").order_by("-raised_on", "-id"))
+
+
+def lead_kpis(user: User, today: dt.date | None = None) -> dict | None:
+    """Leads and cases counted apart, over the case leads of hazards in ``user``'s area:
+    ``leads_12m`` raised in the last 12 months (today − 365 days < raised_on ≤ today), ``open`` awaiting a
+    decision today, ``accepted_12m`` cases opened (立案) with an approval date in the last 12 months,
+    ``declined_12m`` declined (不予立案) with the decision recorded in the last 12 months."""
+    if not policy.may(user, VIEW, "hazards.caselead"):
+        return None
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=365)
+    qs = CaseLead.objects.restrict(user, VIEW)
+    return qs.aggregate(
+        leads_12m=Count("id", filter=Q(raised_on__gt=since, raised_on__lte=today)),
+        open=Count("id", filter=Q(state=LeadState.OPEN)),
+        accepted_12m=Count("id", filter=Q(state=LeadState.ACCEPTED, approved_on__gt=since, approved_on__lte=today)),
+        declined_12m=Count(
+            "id", filter=Q(state=LeadState.DECLINED, decided_at__date__gt=since, decided_at__date__lte=today)
+        ),
+    )

@@ -5,10 +5,13 @@ which, and who may take it. ``services.hazard_transition`` is the only code that
                         │                    ▲                        │                         ▲
                         └──────submit────────┼────────────────────────┘ (reject: back to rectifying)
                         └─────────── verify on site (复查, the regulator's own photos) ──────────┘
-    any open state ──escalate──▶ escalated (立案) ──close──▶ closed
+    any state but escalated ──escalate──▶ escalated (立案) ──close──▶ closed
+                                  (only by accepting a case lead: see LEAD_TRANSITIONS below)
 
 Rectifying and submitting evidence are the business's own steps (its staff, in their own login);
-ordering, checking, rejecting, closing and escalating are the regulator's. A business without an
+ordering, checking, rejecting and closing are the regulator's. Opening a case (立案) is a person's
+decision with the bureau head's approval (市场监督管理行政处罚程序规定 Arts. 18–19): the system raises a
+case lead (案件线索), and a hazard is escalated only when a regulator with the grant accepts it. A business without an
 account on the platform is checked on site: the regulator verifies with their own photos.
 """
 
@@ -18,13 +21,17 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES
+from shian.core.choices import BUSINESS_ROLES, REGULATOR_ROLES, Role
 
 from .choices import HazardState as S
+from .choices import LeadState as L
 
 REGULATORS = frozenset(REGULATOR_ROLES)
 BUSINESS = frozenset(BUSINESS_ROLES)
-SYSTEM = "system"  # the nightly escalation job
+# who decides on a case lead (立案 / 不予立案): the bureaus that hold the power to penalise (district and
+# city); street offices and inspectors raise and refer leads but do not decide them
+DECIDERS = frozenset({Role.CITY_ADMIN, Role.DISTRICT_REGULATOR})
+SYSTEM = "system"  # the nightly job (it raises case leads; it takes no step of the table)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Transition:
     needs_evidence: bool = False
     sets_deadline: bool = False
     destructive: bool = False  # cannot be taken back by the one who takes it: shown apart, confirmed first
+    by_lead_only: bool = False  # taken only by accepting a case lead (services.case_lead_decide), never offered
 
 
 TRANSITIONS: list[Transition] = [
@@ -66,16 +74,19 @@ TRANSITIONS: list[Transition] = [
             "escalate",
             state,
             S.ESCALATED,
-            REGULATORS | {SYSTEM},
-            _("Escalate to a case"),
+            DECIDERS,
+            _("Case opened (立案)"),
             needs_note=True,
             destructive=True,
+            by_lead_only=True,
         )
-        for state in (S.FOUND, S.ORDERED, S.RECTIFYING, S.EVIDENCE_SUBMITTED)
+        # a case may be opened on a hazard already rectified: rectifying does not undo the violation
+        for state in (S.FOUND, S.ORDERED, S.RECTIFYING, S.EVIDENCE_SUBMITTED, S.VERIFIED, S.CLOSED)
     ],
 ]
 
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+ACTIONS = frozenset(t.action for t in TRANSITIONS)
 
 
 def find(state: str, action: str) -> Transition | None:
@@ -94,13 +105,19 @@ def available(state: str, user) -> list[Transition]:
     """The steps this user may take from ``state`` (by the policy's grants)."""
     from shian.core import policy
 
-    return [t for t in TRANSITIONS if t.source == state and policy.may(user, t.action, "hazards.hazard")]
+    return [
+        t
+        for t in TRANSITIONS
+        if t.source == state and not t.by_lead_only and policy.may(user, t.action, "hazards.hazard")
+    ]
 
 
 def label_of(action: str, source: str) -> object:
     """The label of a step taken from ``source`` (for the timeline); "create" is the hazard's recording."""
     if action == "create":
         return _("Recorded")
+    if action in LEAD_EVENTS:
+        return LEAD_EVENTS[action]
     move = find(source, action)
     return move.label if move is not None else action
 
@@ -134,5 +151,51 @@ WAITING: dict[S, Waiting] = {
     ),
     S.EVIDENCE_SUBMITTED: Waiting(frozenset({"verify", "reject"}), _("Waiting for a regulator to check the evidence.")),
     S.VERIFIED: Waiting(frozenset({"close"}), _("Verified: waiting for a regulator to close the hazard.")),
-    S.ESCALATED: Waiting(frozenset({"close"}), _("Escalated to a case: waiting for the case to be closed.")),
+    S.ESCALATED: Waiting(frozenset({"close"}), _("A case is open (立案): waiting for the case to be closed.")),
 }
+
+
+# --- case leads (案件线索): raised → accepted (立案) or declined (不予立案) ------------------------------
+@dataclass(frozen=True)
+class LeadTransition:
+    action: str
+    source: L
+    target: L
+    roles: frozenset
+    label: object
+    needs_approval: bool = False  # approver and approval date (立案审批表, Art. 19)
+    needs_reason: bool = False  # ground and reason (不予立案审批表, Art. 20)
+    destructive: bool = False
+
+
+LEAD_TRANSITIONS: list[LeadTransition] = [
+    LeadTransition("accept", L.OPEN, L.ACCEPTED, DECIDERS, _("Open a case (立案)"), needs_approval=True),
+    LeadTransition(
+        "decline", L.OPEN, L.DECLINED, DECIDERS, _("Do not open a case (不予立案)"), needs_reason=True, destructive=True
+    ),
+]
+
+_LEAD_BY_KEY = {(t.source, t.action): t for t in LEAD_TRANSITIONS}
+
+# the hazard timeline's rows about its leads (HazardEvent.action; the hazard's state does not change)
+LEAD_EVENTS = {
+    "lead": _("Case lead raised"),
+    "lead_declined": _("Case lead declined (不予立案)"),
+}
+
+
+def find_lead(state: str, action: str) -> LeadTransition | None:
+    return _LEAD_BY_KEY.get((state, action))
+
+
+def grant_lead_steps() -> None:
+    from shian.core import policy
+
+    for t in LEAD_TRANSITIONS:
+        policy.grant(sorted(t.roles), "hazards.caselead", {t.action})
+
+
+def available_lead_steps(state: str, user) -> list[LeadTransition]:
+    from shian.core import policy
+
+    return [t for t in LEAD_TRANSITIONS if t.source == state and policy.may(user, t.action, "hazards.caselead")]

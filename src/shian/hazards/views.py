@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, may, operation
 from shian.registry.models import Business
 
-from . import selectors, services
-from .choices import HazardState, Severity
-from .forms import HazardForm, StepForm
-from .models import Hazard
+from . import selectors, services, transitions
+from .choices import HazardState, LeadReason, LeadState, Severity
+from .forms import HazardForm, IncidentForm, LeadDecisionForm, ReferForm, StepForm
+from .models import CaseLead, Hazard, Incident
 
 
 @operation(VIEW, "hazards.hazard")
@@ -94,6 +94,8 @@ def _render_detail(request, hazard: Hazard, *, panel: selectors.ActionPanel, for
             "form": form,
             "timeline": selectors.timeline(user, hazard),
             "evidence": selectors.evidence_items(user, hazard),
+            "leads": selectors.leads_of(user, hazard),
+            "can_refer": hazard.state != HazardState.ESCALATED and may(user, ADD, CaseLead),
         },
     )
 
@@ -155,8 +157,166 @@ def evidence_file(request, pk: int, evidence_pk: int):
 
 def render_business_tab(request, business):
     hazards = selectors.hazard_list(request.user, business_id=business.pk)[:100]
+    can_see_incidents = may(request.user, VIEW, Incident)
     return render(
         request,
         "hazards/_business_tab.html",
-        {"business": business, "hazards": hazards, "can_add": may(request.user, ADD, Hazard)},
+        {
+            "business": business,
+            "hazards": hazards,
+            "can_add": may(request.user, ADD, Hazard),
+            "incidents": selectors.incident_list(request.user, business_id=business.pk)[:50]
+            if can_see_incidents
+            else None,
+            "can_add_incident": may(request.user, ADD, Incident),
+        },
+    )
+
+
+# --- case leads (案件线索) ------------------------------------------------------------------------------
+@operation(VIEW, "hazards.caselead")
+def lead_list(request):
+    """The case leads of the regulator's area: open ones first by age (the default), or by state."""
+    state = request.GET.get("state", LeadState.OPEN)
+    state = state if state in LeadState.values else None
+    reason = request.GET.get("reason") if request.GET.get("reason") in LeadReason.values else None
+    q = (request.GET.get("q") or "").strip()[:100] or None
+    qs = selectors.case_lead_list(request.user, state=state, reason=reason, q=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hazards/lead_list.html",
+        {
+            "page": page,
+            "states": LeadState.choices,
+            "reasons": LeadReason.choices,
+            "state": state or "",
+            "reason": reason or "",
+            "q": q or "",
+            "kpi": selectors.lead_kpis(request.user),
+        },
+    )
+
+
+def _render_lead(request, hazard: Hazard, *, form=None, refer_form=None, status=200):
+    user = request.user
+    lead = selectors.open_lead_of(hazard)
+    steps = transitions.available_lead_steps(lead.state, user) if lead and may(user, CHANGE, lead) else []
+    if form is None and steps:
+        form = LeadDecisionForm(
+            initial={"version": lead.version, "approved_on": timezone.localdate(), "approver": user.display_name},
+            steps=steps,
+        )
+    can_refer = lead is None and hazard.state != HazardState.ESCALATED and may(user, ADD, CaseLead)
+    if refer_form is None and can_refer:
+        refer_form = ReferForm()
+    return render(
+        request,
+        "hazards/lead_detail.html",
+        {
+            "hazard": hazard,
+            "lead": lead,
+            "leads": selectors.leads_of(user, hazard),
+            "steps": steps,
+            "form": form if steps else None,
+            "refer_form": refer_form if can_refer else None,
+        },
+        status=status,
+    )
+
+
+def _hazard_for_leads(request, pk: int, action: str) -> Hazard:
+    return get_object_for_user(Hazard.objects.select_related("business"), request.user, VIEW, pk=pk)
+
+
+@operation(VIEW, "hazards.caselead", obj={"pk": "hazards.hazard"})
+def lead_detail(request, pk: int):
+    """The hazard's case leads, the decision on the open one (to those who may decide), or a referral."""
+    return _render_lead(request, _hazard_for_leads(request, pk, VIEW))
+
+
+@operation(CHANGE, "hazards.caselead", obj={"pk": "hazards.hazard"})
+@require_POST
+def lead_decide(request, pk: int):
+    hazard = _hazard_for_leads(request, pk, CHANGE)
+    lead = selectors.open_lead_of(hazard)
+    if lead is None:
+        messages.error(request, _("This hazard has no case lead awaiting a decision."))
+        return redirect("hazards:lead", pk=pk)
+    steps = transitions.available_lead_steps(lead.state, request.user) if may(request.user, CHANGE, lead) else []
+    form = LeadDecisionForm(request.POST, steps=steps)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_lead_decide(
+                actor=request.user,
+                lead=lead,
+                action=data["action"],
+                approver=data["approver"],
+                approved_on=data["approved_on"],
+                case_number=data["case_number"],
+                ground=data["ground"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect("hazards:lead", pk=pk)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Decision recorded: %(step)s.") % {"step": form.steps[data["action"]].label})
+            return redirect("hazards:lead", pk=pk)
+    return _render_lead(request, hazard, form=form)
+
+
+@operation(ADD, "hazards.caselead", obj={"pk": "hazards.hazard"})
+@require_POST
+def lead_refer(request, pk: int):
+    """Refer the hazard as a case lead (移送), with the facts a case would be opened on."""
+    hazard = _hazard_for_leads(request, pk, ADD)
+    form = ReferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_lead_raise(
+                actor=request.user, hazard=hazard, reason=LeadReason.REFERRAL, detail=form.cleaned_data["detail"]
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Case lead raised."))
+            return redirect("hazards:lead", pk=pk)
+    return _render_lead(request, hazard, refer_form=form)
+
+
+# --- food-safety incidents (食品安全事故) ------------------------------------------------------------
+@operation(VIEW, "hazards.incident")
+def incident_list(request):
+    q = (request.GET.get("q") or "").strip()[:100] or None
+    page = Paginator(selectors.incident_list(request.user, q=q), 50).get_page(request.GET.get("page"))
+    return render(request, "hazards/incident_list.html", {"page": page, "q": q or ""})
+
+
+@operation(ADD, "hazards.incident", obj={"business_pk": "registry.business"})
+def incident_create(request, business_pk: int):
+    business = get_object_for_user(Business, request.user, VIEW, pk=business_pk)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_create(actor=request.user, business=business, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Food-safety incident recorded."))
+            return redirect(reverse("registry:business_detail", args=[business.pk]) + "?tab=hazards")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Record a food-safety incident at %(name)s") % {"name": business.name},
+            "cancel": reverse("registry:business_detail", args=[business.pk]),
+        },
     )

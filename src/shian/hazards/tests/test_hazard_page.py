@@ -72,7 +72,7 @@ def post_step(client, hazard, action, **data):
 
 def test_after_an_order_each_side_is_offered_only_its_own_steps(web, inspector, owner, ordered):
     regulator_page = web(inspector).get(f"/hazards/{ordered.pk}/").content.decode()
-    assert steps_in(regulator_page) == ["verify", "escalate"]  # on-site check, or a case; never the business's
+    assert steps_in(regulator_page) == ["verify"]  # on-site check; never the business's; 立案 only through a lead
     panel = section(regulator_page, "action-panel")
     assert "等待经营主体整改并提交整改证据，截止 " + ordered.deadline.isoformat() in panel  # whom it waits for
     business_page = web(owner).get(f"/hazards/{ordered.pk}/").content.decode()
@@ -95,7 +95,7 @@ def test_the_business_steps_are_refused_to_a_regulator(web, inspector, ordered):
 def test_deadline_and_order_are_required_for_the_ordering_step_only(web, inspector, hazard):
     client = web(inspector)
     page = client.get(f"/hazards/{hazard.pk}/").content.decode()
-    assert steps_in(page) == ["order", "escalate"]
+    assert steps_in(page) == ["order"]
     assert 'name="deadline"' in section(page, "action-panel")
     response = post_step(client, hazard, "order", deadline="", order_text="")
     assert response.status_code == 200
@@ -106,11 +106,10 @@ def test_deadline_and_order_are_required_for_the_ordering_step_only(web, inspect
     assert "deadline" in post_step(client, hazard, "order", deadline=past, order_text="x").context["form"].errors
     hazard.refresh_from_db()
     assert hazard.state == HazardState.FOUND and hazard.version == 1
-    # escalating needs a note, not a deadline
-    assert set(post_step(client, hazard, "escalate", note="").context["form"].errors) == {"note"}
-    assert post_step(client, hazard, "escalate", note="拒不整改", deadline="").status_code == 302
+    # a case is not opened from the hazard's panel: the step is not offered, and a forged one is refused
+    assert "action" in post_step(client, hazard, "escalate", note="拒不整改").context["form"].errors
     hazard.refresh_from_db()
-    assert hazard.state == HazardState.ESCALATED and hazard.deadline is None
+    assert hazard.state == HazardState.FOUND
 
 
 def test_order_through_the_panel_keeps_deadline_and_order(web, inspector, hazard):
@@ -122,12 +121,15 @@ def test_order_through_the_panel_keeps_deadline_and_order(web, inspector, hazard
     assert hazard.events.last().note == "现场发现"
 
 
-def test_destructive_steps_look_different_and_ask_first(web, inspector, hazard):
-    panel = section(web(inspector).get(f"/hazards/{hazard.pk}/").content.decode(), "action-panel")
-    escalate = re.search(r"<button[^>]*data-step=\"escalate\"[^>]*>", panel).group(0)
-    order = re.search(r"<button[^>]*data-step=\"order\"[^>]*>", panel).group(0)
-    assert "danger" in escalate and "data-confirm=" in escalate
-    assert "danger" not in order and "data-confirm" not in order
+def test_destructive_steps_look_different_and_ask_first(web, inspector, owner, ordered):
+    services.hazard_transition(
+        actor=owner, hazard=ordered, action="submit", uploads=[SimpleUploadedFile("a.png", PNG, "image/png")]
+    )
+    panel = section(web(inspector).get(f"/hazards/{ordered.pk}/").content.decode(), "action-panel")
+    reject = re.search(r"<button[^>]*data-step=\"reject\"[^>]*>", panel).group(0)
+    verify = re.search(r"<button[^>]*data-step=\"verify\"[^>]*>", panel).group(0)
+    assert "danger" in reject and "data-confirm=" in reject
+    assert "danger" not in verify and "data-confirm" not in verify
     assert "须填写说明" in panel  # the step that needs a note says so
 
 
@@ -138,7 +140,7 @@ def test_when_the_user_may_do_nothing_the_panel_says_who_acts_next(web, inspecto
     panel = section(web(owner).get(f"/hazards/{ordered.pk}/").content.decode(), "action-panel")
     assert "<form" not in panel and "data-step" not in panel
     assert "等待监管人员审核整改材料" in panel
-    assert steps_in(web(inspector).get(f"/hazards/{ordered.pk}/").content.decode()) == ["verify", "reject", "escalate"]
+    assert steps_in(web(inspector).get(f"/hazards/{ordered.pk}/").content.decode()) == ["verify", "reject"]
 
 
 def test_timeline_shows_names_and_steps_and_officials_to_a_business_by_role(web, inspector, owner, ordered):
@@ -154,8 +156,8 @@ def test_timeline_shows_names_and_steps_and_officials_to_a_business_by_role(web,
     assert ">inspector<" not in html and ">owner<" not in html  # never login names
     business_view = client.get(f"/hazards/{ordered.pk}/").content.decode()
     assert re.findall(r'class="tl-actor">([^<]+)<', section(business_view, "timeline")) == [
-        "执法检查员",
-        "执法检查员",
+        "检查人员",
+        "检查人员",
         "钱安全员",
     ]
     assert "周执法员" not in business_view  # not in the timeline, nor as the one who found it
@@ -256,7 +258,14 @@ def test_existing_evidence_gets_its_original_name(ordered):
 
 def test_a_step_from_an_older_page_shows_the_hazard_as_it_is_now(web, inspector, owner, ordered):
     stale_version = ordered.version
-    services.hazard_transition(actor=inspector, hazard=ordered, action="escalate", note="拒不整改")
+    lead = services.case_lead_raise(actor=inspector, hazard=ordered, detail="拒不整改")
+    services.case_lead_decide(
+        actor=UserFactory(role=Role.DISTRICT_REGULATOR, region=inspector.region),
+        lead=lead,
+        action="accept",
+        approver="王局长",
+        approved_on=timezone.localdate(),
+    )
     response = web(owner).post(f"/hazards/{ordered.pk}/transition/", {"action": "start", "version": stale_version})
     assert response.status_code == 200 and "action" in response.context["form"].errors
     ordered.refresh_from_db()

@@ -10,7 +10,7 @@ from shian.core.models import AuditEntry
 from shian.core.tests.factories import UserFactory
 from shian.hazards import selectors, services, transitions
 from shian.hazards.choices import HazardState, Severity
-from shian.hazards.models import Hazard, Notification
+from shian.hazards.models import CaseLead, Hazard, Notification
 from shian.registry.tests.factories import BusinessFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -80,8 +80,9 @@ def test_business_cannot_verify_its_own_hazard(users, owner, hazard):
     hazard = step(owner, hazard, "submit")
     with pytest.raises(PermissionDenied):
         step(owner, hazard, "verify")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as exc:  # a case is opened only by accepting a case lead
         step(owner, hazard, "escalate", note="x")
+    assert "action" in exc.value.message_dict
     hazard.refresh_from_db()
     assert hazard.state == HazardState.EVIDENCE_SUBMITTED
 
@@ -131,27 +132,49 @@ def test_pdf_evidence_accepted(users, hazard):
 def test_second_save_from_a_stale_page_is_a_conflict(users, hazard):
     step(users["inspector"], hazard, "order", expected_version=1)
     with pytest.raises(services.ConflictError):
-        step(users["street"], hazard, "escalate", note="重复处理", expected_version=1)
+        step(users["street"], hazard, "verify", note="重复处理", expected_version=1)
     hazard.refresh_from_db()
     assert hazard.state == HazardState.ORDERED and hazard.version == 2
 
 
-def test_escalation_job(users, owner, hazard, shop):
+def test_the_nightly_job_raises_case_leads_and_opens_no_case(users, owner, hazard, shop):
+    """立案 is a person's decision (市场监督管理行政处罚程序规定 Arts. 18-19): the job raises leads for the
+    overdue (past the grace days) and the serious, and escalates nothing."""
     hazard = step(users["inspector"], hazard, "order")
     Hazard.objects.filter(pk=hazard.pk).update(deadline=TODAY() - dt.timedelta(days=8))  # grace for general: 7
     recent = services.hazard_create(actor=users["inspector"], business=shop, title="未超期")
     step(users["inspector"], recent, "order")
     serious = services.hazard_create(actor=users["inspector"], business=shop, title="鼠患", severity=Severity.SERIOUS)
-    assert services.escalate_overdue() == 2
-    assert Hazard.objects.get(pk=hazard.pk).state == HazardState.ESCALATED
-    assert Hazard.objects.get(pk=serious.pk).state == HazardState.ESCALATED
+    assert services.raise_case_leads() == 2
+    assert not Hazard.objects.filter(state=HazardState.ESCALATED).exists()
+    assert {(lead.hazard_id, lead.reason, lead.state) for lead in CaseLead.objects.all()} == {
+        (hazard.pk, "overdue", "open"),
+        (serious.pk, "serious", "open"),
+    }
     assert Hazard.objects.get(pk=recent.pk).state == HazardState.ORDERED
-    assert Notification.objects.filter(user=users["haishu"]).count() == 2
-    assert Notification.objects.filter(user=owner).count() == 2
+    assert Notification.objects.filter(user=users["haishu"]).count() == 2  # the district bureau is told
+    assert not Notification.objects.filter(user=owner).exists()  # a lead is the bureau's own
     assert not Notification.objects.filter(user=users["jiangbei"]).exists()
-    assert services.escalate_overdue() == 0  # idempotent
+    assert services.raise_case_leads() == 0  # idempotent
     event = Hazard.objects.get(pk=hazard.pk).events.last()
-    assert event.actor is None and event.actor_name == "system"
+    assert (event.action, event.actor, event.actor_name) == ("lead", None, "system")
+
+
+def test_a_declined_serious_lead_is_raised_again_when_overdue_but_not_twice(users, shop):
+    serious = services.hazard_create(actor=users["inspector"], business=shop, title="鼠患", severity=Severity.SERIOUS)
+    assert services.raise_case_leads() == 1
+    lead = CaseLead.objects.get()
+    services.case_lead_decide(
+        actor=users["haishu"], lead=lead, action="decline", ground="minor", reason="当场整改，无危害后果"
+    )
+    assert services.raise_case_leads() == 0  # declined as serious: not raised again for the same reason
+    step(users["inspector"], serious, "order")
+    Hazard.objects.filter(pk=serious.pk).update(deadline=TODAY() - dt.timedelta(days=1))  # serious: no grace
+    assert services.raise_case_leads() == 1
+    assert list(CaseLead.objects.order_by("id").values_list("reason", "state")) == [
+        ("serious", "declined"),
+        ("overdue", "open"),
+    ]
 
 
 def test_kpis(users, shop):
@@ -178,6 +201,13 @@ def test_kpis(users, shop):
 def test_transition_table_is_consistent():
     for t in transitions.TRANSITIONS:
         assert t.source != t.target
+    # a case is opened only through an accepted lead, by the roles that decide leads
+    for t in transitions.TRANSITIONS:
+        assert t.by_lead_only == (t.action == "escalate")
+        if t.by_lead_only:
+            assert t.roles == transitions.DECIDERS and transitions.SYSTEM not in t.roles
+    for t in transitions.LEAD_TRANSITIONS:
+        assert t.source == "open" and t.target != t.source and t.roles == transitions.DECIDERS
     # no business role can verify, reject, close or escalate; no regulator takes the business's own steps
     for t in transitions.TRANSITIONS:
         if t.action in {"verify", "reject", "close", "escalate"}:

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from shian.core.tests.factories import UserFactory
 from shian.hazards import kpis
 from shian.hazards.choices import HazardState as S
-from shian.hazards.models import Hazard, Notification
+from shian.hazards.models import CaseLead, Hazard, Notification
 from shian.registry.tests.factories import BusinessFactory
 
 TODAY = timezone.localdate
@@ -100,6 +100,61 @@ def test_unread_notices(users, hazards):
 def test_every_tile_is_defined(users, hazards):
     Notification.objects.create(user=users["haishu"], hazard=Hazard.objects.first(), text="转立案")
     tiles = kpis.tiles(users["haishu"], kpis.data(users["haishu"]))
-    assert {t.key for t in tiles} == {"hazards_open", "hazards_overdue", "hazards_on_time", "notifications"}
+    assert {t.key for t in tiles} == {
+        "hazards_open",
+        "hazards_overdue",
+        "hazards_on_time",
+        "case_leads_open",
+        "case_leads_12m",
+        "cases_12m",
+        "notifications",
+    }
     for tile in tiles:
         assert tile.definition.strip() and tile.definition != tile.label, tile.key
+
+
+@pytest.fixture
+def leads(city, users):
+    """Case leads as (district, state, raised, decided), in days from today:
+
+    1  Haishu    open       −3                          open; raised in 12 months
+    2  Haishu    open       −400                        open; raised before the 12 months
+    3  Haishu    accepted   −30   approved −20          a case in 12 months; raised in 12 months
+    4  Haishu    accepted   −400  approved −380         a case, but before the 12 months
+    5  Haishu    accepted   −370  approved −360         raised before, approved within: a case in 12 months
+    6  Haishu    declined   −10   decided today         declined in 12 months; raised in 12 months
+    7  Jiangbei  open       −1                          another district's
+    """
+    shop = BusinessFactory(region=city["haishu_grid"])
+    other = BusinessFactory(region=city["jiangbei_grid"])
+    rows = [
+        (shop, "open", -3, None),
+        (shop, "open", -400, None),
+        (shop, "accepted", -30, -20),
+        (shop, "accepted", -400, -380),
+        (shop, "accepted", -370, -360),
+        (shop, "declined", -10, 0),
+        (other, "open", -1, None),
+    ]
+    for business, state, raised, decided in rows:
+        hazard = Hazard.objects.create(business=business, title="线索", found_on=day(raised))
+        CaseLead.objects.create(
+            hazard=hazard,
+            reason="overdue",
+            state=state,
+            raised_on=day(raised),
+            approved_on=day(decided) if state == "accepted" else None,
+            approver="王局长" if state == "accepted" else "",
+            decided_at=timezone.now() + dt.timedelta(days=decided) if decided is not None else None,
+        )
+
+
+def test_leads_and_cases_are_counted_apart(users, leads):
+    tiles = tiles_of(users["haishu"])
+    assert tiles["case_leads_open"].value == 2  # 1 and 2
+    assert tiles["case_leads_12m"].value == 3  # 1, 3 and 6
+    assert tiles["cases_12m"].value == 2  # 3 and 5 (by approval date)
+    with translation.override("en"):
+        assert tiles_of(users["haishu"])["case_leads_12m"].hint.startswith("1 ")  # 6
+    assert tiles_of(users["admin"])["case_leads_open"].value == 3  # and 7
+    assert "case_leads_open" not in tiles_of(UserFactory(role="business_staff"))  # a business sees no leads

@@ -1,16 +1,19 @@
 from django.core.management.base import BaseCommand
 
 from shian.core.context import current_source
-from shian.hazards.services import escalate_overdue
+from shian.hazards.services import raise_case_leads
 
 
 class Command(BaseCommand):
-    help = "Escalate overdue hazards to cases and notify (the daily job; safe to run more than once)."
+    help = (
+        "Raise case leads (案件线索) for serious and overdue hazards and notify regulators (the daily job; "
+        "safe to run more than once). Opens no case: 立案 is a regulator's decision."
+    )
 
     def handle(self, *args, **options):
         token = current_source.set("cli")
         try:
-            count = escalate_overdue()
+            count = raise_case_leads()
         finally:
             current_source.reset(token)
-        self.stdout.write(f"{count} hazards escalated")
+        self.stdout.write(f"{count} case leads raised")
