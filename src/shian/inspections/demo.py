@@ -13,7 +13,10 @@ year is graded.
 ``generate_recent`` (the step "inspections.plans", after the hazard history): the last days' inspections
 made through the services, so their audit entries are genuine: the demo `shop`'s (one item failed, its
 hazard ordered and being rectified by the shop in its own login), the demo `canteen`'s, and a few of the
-current month's visits still due."""
+current month's visits still due. The demo `inspector` is given a round of visits planned for today.
+
+Every inspection uses its business type's active checklist (``ChecklistTemplate``, one per type), and the
+量化分级 shown for it is computed from the conclusion and score when read (``rating.rating_for``)."""
 
 from __future__ import annotations
 
@@ -285,10 +288,36 @@ def _write(ctx: DemoContext, kit: _Kit, batch: list[tuple[int, int | None, dt.da
     return len(rows)
 
 
+DEMO_INSPECTOR = "inspector"  # the login of core.demo_city (海曙区)
+TODAY_VISITS = 4  # the demo inspector's round today (a weekend has none in the plan: the demo plans one)
+
+
+def plan_todays_round(today: dt.date | None = None) -> list[PlannedVisit]:
+    """The demo `inspector` has visits planned for today, whatever day the demo is made (the plan puts
+    visits on working days only, and by chance on other days): the first of the inspector's visits still
+    open — due ones first, then overdue, then upcoming — are moved to today, up to ``TODAY_VISITS``."""
+    today = today or timezone.localdate()
+    inspector = User.objects.filter(username=DEMO_INSPECTOR, role=Role.INSPECTOR).first()
+    if inspector is None:
+        return []
+    mine = PlannedVisit.objects.filter(inspector=inspector, plan__year=today.year).select_related("business")
+    planned = list(mine.filter(planned_on=today))
+    if len(planned) >= TODAY_VISITS:
+        return planned
+    others = list(mine.exclude(planned_on=today).order_by("due_on", "pk"))
+    status = visit_status(others, today)
+    rank = {"due": 0, "overdue": 1, "upcoming": 2}
+    open_visits = sorted((v for v in others if status[v.pk] in rank), key=lambda v: (rank[status[v.pk]], v.due_on))
+    moved = open_visits[: TODAY_VISITS - len(planned)]
+    PlannedVisit.objects.filter(pk__in=[v.pk for v in moved]).update(planned_on=today)
+    return planned + moved
+
+
 def generate_recent(ctx: DemoContext) -> None:
     """The last days' inspections, through the services (see the module's docstring)."""
     rng = ctx.rng
     today = timezone.localdate()
+    todays_round = {v.pk for v in plan_todays_round(today)}
     logins = ctx.data.get("demo_businesses", {})
     shop = Business.objects.filter(pk=logins.get("shop")).first()
     inspector = _inspector_for(shop) if shop else None
@@ -322,7 +351,7 @@ def generate_recent(ctx: DemoContext) -> None:
         .order_by("pk")
     )
     status = visit_status(visits, today)
-    due = [v for v in visits if status[v.pk] == "due"]
+    due = [v for v in visits if status[v.pk] == "due" and v.pk not in todays_round]  # today's round still to do
     for n, visit in enumerate(rng.sample(due, min(count, len(due))), start=1):
         day = max(visit.window_start, today - dt.timedelta(days=rng.randrange(0, 4)))
         _inspect(ctx, visit.business, visit.inspector, day, fail_general=rng.choice([0, 0, 0, 1, 2]))

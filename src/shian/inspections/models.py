@@ -37,7 +37,7 @@ class ChecklistTemplate(models.Model):
     name = models.CharField(_("name"), max_length=120)
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
     version = models.CharField(_("version"), max_length=20, default="1")
-    source = models.CharField(_("source"), max_length=255)
+    source = models.TextField(_("source"))
     active = models.BooleanField(pgettext_lazy("rule in force", "active"), default=True)
 
     scope_city_wide = True  # city-wide configuration, read through a grant
@@ -78,7 +78,7 @@ class ResultRule(models.Model):
     max_key_failures = models.PositiveSmallIntegerField(_("key items failed, at most"))
     max_general_failures = models.PositiveSmallIntegerField(_("general items failed, at most"))
     conclusion = models.CharField(_("conclusion"), max_length=12, choices=Conclusion.choices)
-    source = models.CharField(_("source"), max_length=255)
+    source = models.TextField(_("source"))
 
     scope_city_wide = True  # city-wide configuration, read through a grant
     objects = ScopedQuerySet.as_manager()
@@ -179,15 +179,37 @@ class ItemPhoto(models.Model):
         return self.file.name
 
 
+class RatedLevel(models.TextChoices):
+    """The best dynamic level an inspection with a given conclusion may give (the RatingBand levels, or none)."""
+
+    EXCELLENT = "excellent", pgettext_lazy("dynamic level", "Excellent (优秀)")
+    GOOD = "good", pgettext_lazy("dynamic level", "Good (良好)")
+    FAIR = "fair", pgettext_lazy("dynamic level", "Fair (一般)")
+    NONE = "none", pgettext_lazy("dynamic level", "No level")
+
+
 class RatingPolicy(models.Model):
-    """The catering quantified grading (餐饮服务食品安全监督量化分级): how an inspection is scored and when
-    no level is given. One row; editable."""
+    """The catering quantified grading (餐饮服务食品安全监督量化分级): how an inspection is scored, the best
+    level an inspection's conclusion allows, and when no level is given. One row; editable."""
 
     key_deduction = models.DecimalField(_("points off per failed key item"), max_digits=4, decimal_places=1)
     general_deduction = models.DecimalField(_("points off per failed general item"), max_digits=4, decimal_places=1)
     no_level_key_failures = models.PositiveSmallIntegerField(_("no level from this many failed key items"))
     months_after_new_licence = models.PositiveSmallIntegerField(_("no dynamic level for months after a new licence"))
     months_after_incident = models.PositiveSmallIntegerField(_("no dynamic level for months after an incident"))
+    best_level_basically = models.CharField(
+        _("best level of a 基本符合 inspection"),
+        max_length=12,
+        choices=RatedLevel.choices,
+        default=RatedLevel.EXCELLENT,
+    )
+    best_level_nonconform = models.CharField(
+        _("best level of a 不符合 inspection"),
+        max_length=12,
+        choices=RatedLevel.choices,
+        default=RatedLevel.FAIR,
+        help_text=_("An inspection that does not conform cannot give 优秀 or 良好, whatever its score."),
+    )
     source = models.TextField(_("source"))
 
     scope_city_wide = True  # city-wide configuration, read through a grant
@@ -199,6 +221,22 @@ class RatingPolicy(models.Model):
 
     def __str__(self) -> str:
         return "rating policy"
+
+    def best_level(self, conclusion: str) -> str:
+        """The best dynamic level an inspection with ``conclusion`` may give."""
+        return {
+            Conclusion.BASICALLY: self.best_level_basically,
+            Conclusion.NONCONFORM: self.best_level_nonconform,
+        }.get(conclusion, RatedLevel.EXCELLENT)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        order = list(RatedLevel.values)  # best first
+        if order.index(self.best_level_nonconform) < order.index(self.best_level_basically):
+            raise ValidationError(
+                {"best_level_nonconform": _("A 不符合 inspection cannot be rated above a 基本符合 one.")}
+            )
 
 
 class RatingBand(models.Model):

@@ -1,8 +1,15 @@
-"""The inspection record as a PDF in Chinese (reportlab's built-in CJK font: nothing to install)."""
+"""The inspection record as a PDF in Chinese (reportlab's built-in CJK font: nothing to install).
+
+Titled as the form SAMR Order 49 (食品生产经营监督检查管理办法, 2021) has the business display until the next
+inspection (Art. 39): 食品生产经营监督检查结果记录表 (the 2016 form, under the repealed CFDA Order 23, was the
+食品生产经营日常监督检查结果记录表). Every stored text (names, addresses, notes, the summary) is escaped
+before it becomes a reportlab ``Paragraph``, whose text is markup: unescaped, ``<`` breaks the record and
+``<img src=…>`` would embed a file of the server."""
 
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -15,6 +22,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from .models import Inspection, Outcome
 
 FONT = "STSong-Light"
+TITLE = "食品生产经营监督检查结果记录表"
 OUTCOME_ZH = {Outcome.PASS: "是", Outcome.FAIL: "否", Outcome.NA: "合理缺项", Outcome.PENDING: "未检查"}
 CONCLUSION_ZH = {"conform": "符合", "basically": "基本符合", "nonconform": "不符合", "": "（未结束）"}
 
@@ -33,9 +41,9 @@ def inspection_pdf(inspection: Inspection) -> bytes:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title="食品安全监督检查记录表",
+        title=TITLE,
     )
-    story = [Paragraph("食品安全监督检查记录表", title), Spacer(1, 4 * mm)]
+    story = [Paragraph(TITLE, title), Spacer(1, 4 * mm)]
     head = [
         ["被检查单位", b.name, "统一社会信用代码", b.uscc],
         ["地址", b.address, "检查日期", str(inspection.inspected_on)],
@@ -47,7 +55,7 @@ def inspection_pdf(inspection: Inspection) -> bytes:
         ],
     ]
     story.append(
-        _table([[Paragraph(str(c), small) for c in row] for row in head], [28 * mm, 62 * mm, 30 * mm, 60 * mm])
+        _table([[Paragraph(escape(str(c)), small) for c in row] for row in head], [28 * mm, 62 * mm, 30 * mm, 60 * mm])
     )
     story.append(Spacer(1, 4 * mm))
     rows = [[Paragraph(h, small) for h in ("序号", "检查项目", "重点项", "结果", "说明")]]
@@ -56,10 +64,10 @@ def inspection_pdf(inspection: Inspection) -> bytes:
         rows.append(
             [
                 Paragraph(str(r.item.order), small),
-                Paragraph(f"【{r.item.section}】{r.item.text}", small),
+                Paragraph(escape(f"【{r.item.section}】{r.item.text}"), small),
                 Paragraph("★" if r.item.is_key else "", small),
                 Paragraph(OUTCOME_ZH[r.outcome], small),
-                Paragraph(r.note + (f"（照片 {photos} 张）" if photos else ""), small),
+                Paragraph(escape(r.note) + (f"（照片 {photos} 张）" if photos else ""), small),
             ]
         )
     story.append(_table(rows, [12 * mm, 100 * mm, 14 * mm, 18 * mm, 36 * mm], header=True))
@@ -72,12 +80,12 @@ def inspection_pdf(inspection: Inspection) -> bytes:
         )
     )
     if inspection.summary:
-        story.append(Paragraph(f"检查意见：{inspection.summary}", body))
+        story.append(Paragraph(f"检查意见：{escape(inspection.summary)}", body))
     story.append(Spacer(1, 10 * mm))
     story.append(
         Paragraph(
-            f"检查人员签字：{inspection.inspector.display_name if inspection.inspector else ''}"
-            f"　　　　被检查单位负责人签字：{inspection.representative}",
+            f"检查人员签字：{escape(inspection.inspector.display_name) if inspection.inspector else ''}"
+            f"　　　　被检查单位负责人签字：{escape(inspection.representative)}",
             body,
         )
     )

@@ -16,6 +16,7 @@ from shian.core.choices import AuditAction
 from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
 from shian.core.concurrency import lock_current
 from shian.core.files import IMAGES, check_upload, png_from_data_url
+from shian.core.limits import max_length_of
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 from shian.hazards import services as hazard_services
@@ -58,6 +59,14 @@ def _locked(inspection: Inspection, expected_version: int | None) -> Inspection:
 
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+NOTE_MAX = max_length_of(ItemResult, "note")
+
+
+def _check_length(field: str, value: str, model=Inspection) -> None:
+    """Refuse a text longer than its column holds, naming the field (never cut it silently)."""
+    limit = max_length_of(model, field)
+    if len(value) > limit:
+        raise ValidationError({field: _("At most %(n)d characters (this has %(m)d).") % {"n": limit, "m": len(value)}})
 
 
 @transaction.atomic
@@ -81,7 +90,14 @@ def inspection_record(
         if outcome not in Outcome.values:
             raise ValidationError({f"item_{item_id}": _("Unknown outcome %(o)s.") % {"o": outcome}})
         row = rows[item_id]
-        note = (value.get("note") or "")[:255]
+        note = value.get("note") or ""
+        if len(note) > NOTE_MAX:
+            raise ValidationError(
+                {
+                    f"note_{item_id}": _("A note may be at most %(n)d characters (this one has %(m)d).")
+                    % {"n": NOTE_MAX, "m": len(note)}
+                }
+            )
         if (row.outcome, row.note) != (outcome, note):
             row.outcome, row.note = outcome, note
             changed.append(row)
@@ -134,6 +150,8 @@ def inspection_close(
 ) -> Inspection:
     """Close an inspection: conclusion and score, a hazard per failed item, and (unless ``regrade`` is
     False, for a caller that grades many businesses afterwards) the business regraded by a background job."""
+    _check_length("summary", summary)
+    _check_length("representative", representative)
     current = _locked(inspection, expected_version)
     results = list(current.results.select_related("item"))
     pending = [r for r in results if r.outcome == Outcome.PENDING]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core import checklists
+from shian.core.limits import max_length_of
 from shian.core.policy import ADD, CHANGE, VIEW, check_kind, get_object_for_user, may, operation
 from shian.registry.models import Business
 
@@ -69,6 +70,7 @@ def inspection_detail(request, pk: int):
             "checklist": _checklist(inspection, results),
             "editable": editable,
             "raised": raised,
+            "limits": {f: max_length_of(Inspection, f) for f in ("summary", "representative")},
         },
     )
 
@@ -114,7 +116,11 @@ def _save(request, inspection: Inspection):
         for r in inspection.results.all()
         if request.FILES.getlist(f"photo_{r.item_id}")
     }
-    version = int(request.POST.get("version") or 0) or None
+    try:
+        version = int(request.POST.get("version") or 0) or None
+    except ValueError:
+        messages.error(request, _("The form's version is not a number: reload the page."))
+        return redirect("inspections:detail", pk=inspection.pk)
     try:
         inspection = services.inspection_record(
             actor=request.user, inspection=inspection, results=results, expected_version=version, photos=photos
@@ -136,8 +142,26 @@ def _save(request, inspection: Inspection):
         messages.error(request, str(exc))
         return render(request, "inspections/conflict.html", {"inspection": inspection, "message": str(exc)}, status=409)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, _field_errors(exc))
     return redirect("inspections:detail", pk=inspection.pk)
+
+
+def _field_errors(exc: ValidationError) -> str:
+    """The errors of a refused save, each after the name of its field (“summary: At most …”)."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    labels = {
+        "summary": Inspection._meta.get_field("summary").verbose_name,
+        "representative": Inspection._meta.get_field("representative").verbose_name,
+    }
+    parts = []
+    for name, errors in exc.message_dict.items():
+        if name.startswith("note_"):
+            label = _("note of item %(id)s") % {"id": name.removeprefix("note_")}
+        else:
+            label = labels.get(name, name)
+        parts.append(f"{label}: {' '.join(errors)}")
+    return " ".join(parts)
 
 
 @operation(VIEW, "inspections.inspection", obj="pk")

@@ -1,13 +1,15 @@
 """Self-check API: file (business staff), list, compliance (regulators)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from shian.core import checklists
 from shian.core.api import AUTH
+from shian.core.limits import stored_in
 from shian.core.policy import ADD, VIEW, get_object_for_user, operation
 from shian.registry.models import Business
 
@@ -30,9 +32,11 @@ class SelfCheckIn(Schema):
         description="A daily check answered item by item: {item id: yes|no|na}. Every item of the business's "
         "checklist must be answered, unless `all_ok` is true (the unanswered ones are then yes).",
     )
-    notes: dict[int, str] = Field({}, description="What is wrong with a `no` item: {item id: text}.")
+    notes: dict[int, Annotated[str, Field(max_length=checklists.NOTE_MAX)]] = Field(
+        {}, description="What is wrong with a `no` item: {item id: text}."
+    )
     all_ok: bool = Field(False, description="全部符合: items not in `answers` are yes.")
-    report: str = ""
+    report: Annotated[str, stored_in(SelfCheck, "report")] = ""
     problems: int = 0
     raise_hazards: bool = False
 

@@ -20,11 +20,18 @@ class Kind(models.TextChoices):
 
 
 class DailyItem(models.Model):
-    """An item of the daily risk-control checklist; blank business type = every type."""
+    """An item of the daily risk-control checklist (日管控), asked of the business types it lists (none listed:
+    every type) — a producer or a seller is not asked about 生熟分开 or tableware disinfection."""
 
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.CharField(_("item"), max_length=255)
-    business_type = models.CharField(_("business type"), max_length=20, blank=True)
+    business_types = models.JSONField(
+        _("business types"),
+        default=list,
+        blank=True,
+        help_text=_("The business types asked this item (registry business type codes); empty: every type."),
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
     active = models.BooleanField(pgettext_lazy("rule in force", "active"), default=True)
 
     scope_city_wide = True  # city-wide configuration, read through a grant
@@ -37,6 +44,18 @@ class DailyItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def applies_to(self, business_type: str) -> bool:
+        return not self.business_types or business_type in self.business_types
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from shian.registry.choices import BusinessType
+
+        unknown = [t for t in self.business_types or [] if t not in BusinessType.values]
+        if not isinstance(self.business_types, list) or unknown:
+            raise ValidationError({"business_types": _("Unknown business types: %(t)s.") % {"t": unknown}})
 
 
 class SelfCheck(models.Model):

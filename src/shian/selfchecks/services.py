@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from shian.core import checklists
 from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction
+from shian.core.limits import max_length_of
 from shian.core.models import User
 from shian.core.scoping import ADD, assert_in_scope
 from shian.hazards import services as hazard_services
@@ -29,7 +30,7 @@ def daily_items(business: Business) -> list[DailyItem]:
 
 def daily_items_for_type(business_type: str) -> list[DailyItem]:
     """The active daily checklist for a business type: the common items and the type's own."""
-    return [i for i in DailyItem.objects.filter(active=True) if i.business_type in ("", business_type)]
+    return [i for i in DailyItem.objects.filter(active=True) if i.applies_to(business_type)]
 
 
 def daily_checklist(business: Business) -> list[checklists.Item]:
@@ -72,6 +73,19 @@ def selfcheck_file(
         raise ValidationError({"day": _("A self-check cannot be filed for a future date.")})
     if problems < 0:
         raise ValidationError({"problems": _("The number of problems cannot be negative.")})
+    report_max = max_length_of(SelfCheck, "report")
+    if len(report) > report_max:
+        raise ValidationError(
+            {"report": _("At most %(n)d characters (this has %(m)d).") % {"n": report_max, "m": len(report)}}
+        )
+    for item_id, note in (notes or {}).items():
+        if len((note or "").strip()) > checklists.NOTE_MAX:
+            raise ValidationError(
+                {
+                    f"notes.{item_id}": _("A note may be at most %(n)d characters (this one has %(m)d).")
+                    % {"n": checklists.NOTE_MAX, "m": len(note.strip())}
+                }
+            )
     start = period_start(kind, day)
     items = []
     failed = set(failed_item_ids or [])
@@ -90,7 +104,7 @@ def selfcheck_file(
         for i in checklist:
             row = {"id": i.id, "text": i.text, "ok": complete[i.id] != checklists.NO, "answer": complete[i.id]}
             if complete[i.id] == checklists.NO and (notes.get(i.id) or "").strip():
-                row["note"] = notes[i.id].strip()[: checklists.NOTE_MAX]
+                row["note"] = notes[i.id].strip()
             items.append(row)
         problems = sum(1 for row in items if not row["ok"])
     elif problems and not report.strip():

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shian.core import checklists
+from shian.core.limits import max_length_of
 from shian.core.policy import ADD, VIEW, check_kind, get_object_for_user, is_business_scoped, operation
 from shian.hazards.selectors import hazards_raised_by
 from shian.registry.models import Business
@@ -37,7 +38,7 @@ def _business_page(request):
             posted = _parse(request, business, kind)
             services.selfcheck_file(actor=request.user, business=business, kind=kind, **posted)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))  # the page again, with what was entered
+            messages.error(request, _field_errors(exc))  # the page again, with what was entered
         else:
             messages.success(request, _("Filed."))
             return redirect("selfchecks:overview")
@@ -60,8 +61,17 @@ def _business_page(request):
             "raised": hazards_raised_by(request.user, f"selfchecks.selfcheck:{record.pk}") if record else [],
             "posted": {**posted, "kind": request.POST.get("kind", "")} if posted else {},
             "history": business.self_checks.select_related("filed_by")[:60],
+            "report_max": max_length_of(SelfCheck, "report"),
         },
     )
+
+
+def _field_errors(exc: ValidationError) -> str:
+    """A refused filing's errors, each after the name of its field (“report: At most …”)."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    labels = {"report": SelfCheck._meta.get_field("report").verbose_name, "day": _("day")}
+    return " ".join(f"{labels.get(name, name)}: {' '.join(errors)}" for name, errors in exc.message_dict.items())
 
 
 def _parse(request, business, kind: str) -> dict:

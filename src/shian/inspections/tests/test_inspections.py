@@ -34,14 +34,15 @@ def key_and_general(inspection):
 def test_every_business_type_has_a_checklist(db):
     from shian.registry.choices import BusinessType
 
-    assert set(ChecklistTemplate.objects.values_list("business_type", flat=True)) == set(BusinessType.values)
+    active = ChecklistTemplate.objects.filter(active=True)
+    assert set(active.values_list("business_type", flat=True)) == set(BusinessType.values)
 
 
 @pytest.mark.django_db(transaction=False)
 def test_conform_basically_nonconform(users, shop, django_capture_on_commit_callbacks):
     inspector = users["inspector"]
     first = services.inspection_start(actor=inspector, business=shop)
-    assert first.results.count() == ChecklistTemplate.objects.get(business_type="catering").items.count()
+    assert first.results.count() == services.template_for(shop).items.count()
     key, general = key_and_general(first)
     services.inspection_record(actor=inspector, inspection=first, results=all_pass(first))
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,3 +175,61 @@ def test_closed_inspection_page_shows_failures_first_and_the_hazards_raised(user
     raised = page.context["raised"]
     assert len(raised) == 1 and raised[0].origin == f"inspections.inspection:{inspection.pk}"
     assert f"/hazards/{raised[0].pk}/" in page.content.decode()
+
+
+def _pdf_title(pdf: bytes) -> str:
+    import codecs
+    import re
+
+    literal = re.search(rb"/Title \((.*?)\) /", pdf, re.S).group(1)
+    return codecs.escape_decode(literal)[0].decode("utf-16")
+
+
+def test_pdf_record_is_titled_as_the_current_form(users, shop):
+    """SAMR Order 49 (2021) Art. 39: the 监督检查结果记录表; it used to say 食品安全监督检查记录表."""
+    inspection = services.inspection_start(actor=users["inspector"], business=shop)
+    services.inspection_record(actor=users["inspector"], inspection=inspection, results=all_pass(inspection))
+    services.inspection_close(actor=users["inspector"], inspection=inspection)
+    assert _pdf_title(inspection_pdf(Inspection.objects.get(pk=inspection.pk))) == "食品生产经营监督检查结果记录表"
+
+
+def test_pdf_record_escapes_stored_markup(users, city):
+    """Stored text is text, not reportlab markup: broken tags were a 500, <img> embedded a server file."""
+    business = BusinessFactory(
+        name="<b>未闭合 & 公司", address='<img src="/etc/hostname" width="9"/>', region=city["haishu_grid"]
+    )
+    inspection = services.inspection_start(actor=users["inspector"], business=business)
+    first = inspection.results.first().item
+    results = all_pass(inspection)
+    results[first.pk] = {"outcome": "fail", "note": "<font name='x'>坏标记"}
+    services.inspection_record(actor=users["inspector"], inspection=inspection, results=results)
+    services.inspection_close(
+        actor=users["inspector"],
+        inspection=inspection,
+        summary="</para><img src='/etc/passwd'/>",
+        representative="<i>王",
+    )
+    pdf = inspection_pdf(Inspection.objects.get(pk=inspection.pk))
+    assert pdf.startswith(b"%PDF") and b"/Subtype /Image" not in pdf
+
+
+def test_bad_input_on_the_inspection_form_is_refused_by_name(users, web, shop):
+    client = web(users["inspector"])
+    client.post(f"/inspections/start/{shop.pk}/")
+    inspection = Inspection.objects.get(business=shop)
+    outcomes = {f"outcome_{r.item_id}": "pass" for r in inspection.results.all()}
+    page = client.post(f"/inspections/{inspection.pk}/", {"version": "<script>", **outcomes}, follow=True)
+    assert page.status_code == 200 and [m for m in page.context["messages"] if m.level_tag == "error"]  # not a 500
+    data = {"version": inspection.version, "close": "1", "representative": "王" * 51, **outcomes}
+    page = client.post(f"/inspections/{inspection.pk}/", data, follow=True)
+    inspection.refresh_from_db()
+    assert inspection.state == InspectionState.DRAFT and inspection.representative == ""
+    text = page.content.decode()
+    assert "50" in text and str(Inspection._meta.get_field("representative").verbose_name) in text
+    data = {"version": inspection.version, "close": "1", "summary": "好" * 20_001, **outcomes}
+    client.post(f"/inspections/{inspection.pk}/", data)
+    inspection.refresh_from_db()
+    assert inspection.state == InspectionState.DRAFT and inspection.summary == ""
+    long_note = {f"note_{inspection.results.first().item_id}": "记" * 256}
+    client.post(f"/inspections/{inspection.pk}/", {"version": inspection.version, **outcomes, **long_note})
+    assert not inspection.results.filter(note__startswith="记").exists()  # refused, not cut to 255
