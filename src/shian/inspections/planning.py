@@ -16,7 +16,8 @@ from shian.core.choices import AuditAction, Role
 from shian.core.models import Region, User
 from shian.registry.choices import BusinessStatus
 from shian.registry.models import Business
-from shian.supervision.models import BusinessGrade, GradeBand, RiskRuleSet
+from shian.supervision import selectors as supervision_selectors
+from shian.supervision.models import RiskRuleSet
 
 from .models import Inspection, InspectionPlan, InspectionState, PlannedVisit
 
@@ -69,7 +70,10 @@ def plan_generate(
 ) -> InspectionPlan:
     """Routine visits: each operating business gets the minimum inspections per year its grade requires
     (at least one every two years: grades below one a year are inspected in alternate years by business id).
-    Suspended and deregistered businesses get none. Random visits: ``random_share`` × routine count of
+    A business under 重点监督检查 (SAMR Order 49 Art. 22: the key-supervision rules of the rule set) gets the
+    frequency its rules set (by default the upper end of its grade's range) and is in every year's plan.
+    Only operating businesses are planned: suspended, deregistered and revoked ones get no visits (they
+    hold no current grade either). Random visits: ``random_share`` × routine count of
     extra business × inspector pairs drawn with ``seed``, among the same businesses. Inspectors in the
     region's subtree get visits in a balanced way (least loaded first, among those whose area covers the
     business). ``as_of`` plans from the register as it stood at the end of that day (a plan made back
@@ -86,12 +90,7 @@ def plan_generate(
         rule_set=rule_set,
         created_by=actor if actor and actor.pk else None,
     )
-    per_year = {b.grade: float(b.inspections_min) for b in GradeBand.objects.filter(rule_set=rule_set)}
-    grades = dict(
-        BusinessGrade.objects.filter(business__region_path__startswith=region.path, rule_set=rule_set).values_list(
-            "business_id", "grade"
-        )
-    )
+    required = supervision_selectors.inspections_required(rule_set=rule_set, region_path=region.path)
     on_register = Business.objects.filter(region_path__startswith=region.path, status=BusinessStatus.OPERATING)
     if as_of is not None:
         end_of_day = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
@@ -125,9 +124,13 @@ def plan_generate(
         return chosen
 
     rows = []
+    key_count = 0
     for index, (pk, path) in enumerate(businesses):
-        need = per_year.get(grades.get(pk, ""), 1.0)
-        count = math.ceil(need) if need >= 1 else (1 if (pk + year) % round(1 / need) == 0 else 0)
+        need, key = required.get(pk, (1.0, False))  # not graded yet: once a year
+        count = _routine_count(need, pk, year)
+        if key:  # key supervision: in every year's plan
+            count = max(count, 1)
+            key_count += 1
         for month in _spread(count, index):
             inspector = pick(path)
             day_index = load[inspector.pk] if inspector else index  # each inspector's visits fill the working days
@@ -144,9 +147,20 @@ def plan_generate(
         actor=actor,
         action=AuditAction.CREATE,
         obj=plan,
-        note=f"{len(rows)} visits ({random_count} 双随机, seed {seed}) for {len(businesses)} businesses",
+        note=f"{len(rows)} visits ({random_count} 双随机, seed {seed}) for {len(businesses)} businesses "
+        f"({key_count} under 重点监督检查)",
     )
     return plan
+
+
+def _routine_count(need: float, pk: int, year: int) -> int:
+    """Visits this year for ``need`` inspections a year: rounded up; below one a year, in the years the
+    business id picks (every other year for 0.5)."""
+    if need <= 0:
+        return 0
+    if need >= 1:
+        return math.ceil(need)
+    return 1 if (pk + year) % round(1 / need) == 0 else 0
 
 
 def _ancestors(region: Region) -> list[str]:

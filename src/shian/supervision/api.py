@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -24,6 +24,10 @@ class GradeOut(Schema):
     static_points: Decimal
     dynamic_points: Decimal
     reasons: list[dict]
+    key_supervision: bool = Field(
+        description="Under 重点监督检查 (SAMR Order 49 Art. 22), by the key-supervision rules of the rule set"
+    )
+    key_reasons: list[dict] = Field(description="The key-supervision rules that apply: rule id and label")
     computed_at: dt.datetime
 
 
@@ -47,6 +51,7 @@ class DistributionOut(Schema):
     rule_set: str | None
     graded: int
     totals: dict[str, int]
+    key_supervision: int
     inspections_min: int
     inspections_max: int
 
@@ -60,8 +65,13 @@ class DistributionOnDayOut(Schema):
 @router.get("/grades", response=list[GradeOut])
 @paginate(LimitOffsetPagination)
 @operation(VIEW, "supervision.businessgrade")
-def grade_list(request, grade: str | None = None, q: str | None = None):
-    return selectors.grade_list(request.user, grade=grade, q=q)
+def grade_list(
+    request,
+    grade: str | None = None,
+    q: str | None = None,
+    key_supervision: bool | None = None,
+):
+    return selectors.grade_list(request.user, grade=grade, q=q, key_supervision=key_supervision)
 
 
 @router.get("/grades/distribution", response=DistributionOut)
@@ -72,6 +82,7 @@ def grade_distribution(request):
         "rule_set": d["rule_set"].code if d["rule_set"] else None,
         "graded": d["graded"],
         "totals": dict(d["totals"]),
+        "key_supervision": d["key_supervision"],
         "inspections_min": d["inspections_min"],
         "inspections_max": d["inspections_max"],
     }

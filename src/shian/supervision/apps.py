@@ -22,7 +22,7 @@ class SupervisionConfig(AppConfig):
         scoping.grant(BUSINESS_ROLES, "supervision.gradechange", {scoping.VIEW})
         scoping.grant([Role.CITY_ADMIN], "supervision.riskruleset", {scoping.VIEW, scoping.CHANGE})
         # the rule tables are city-wide configuration: officials read them (the rules page), the city edits
-        for label in ("riskruleset", "staticfactor", "dynamicfactor", "gradeband"):
+        for label in ("riskruleset", "staticfactor", "dynamicfactor", "gradeband", "keysupervisionrule"):
             scoping.grant(regulators, f"supervision.{label}", {scoping.VIEW})
             scoping.grant([Role.CITY_ADMIN], f"supervision.{label}", {scoping.CHANGE})
 

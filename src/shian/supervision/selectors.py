@@ -13,7 +13,7 @@ from shian.core.models import User
 from shian.core.rollup import RegionTally, child_level
 from shian.core.scoping import VIEW
 
-from .models import BusinessGrade, GradeBand, GradeChange, RiskRuleSet
+from .models import BusinessGrade, GradeBand, GradeChange, KeySupervisionRule, RiskRuleSet
 
 
 def active_rule_set() -> RiskRuleSet | None:
@@ -21,11 +21,18 @@ def active_rule_set() -> RiskRuleSet | None:
 
 
 def grade_list(
-    user: User, *, grade: str | None = None, region_path: str | None = None, q: str | None = None
+    user: User,
+    *,
+    grade: str | None = None,
+    region_path: str | None = None,
+    q: str | None = None,
+    key_supervision: bool | None = None,
 ) -> QuerySet[BusinessGrade]:
     qs = BusinessGrade.objects.restrict(user, VIEW).select_related("business")
     if grade:
         qs = qs.filter(grade=grade)
+    if key_supervision is not None:
+        qs = qs.filter(key_supervision=key_supervision)
     if region_path:
         qs = qs.filter(business__region_path__startswith=region_path)
     if q:
@@ -53,10 +60,44 @@ def grade_distribution(user: User) -> dict:
         "bands": bands,
         "totals": [(b.grade, totals.get(b.grade, 0)) for b in bands],
         "graded": sum(totals.values()),
+        "key_supervision": qs.filter(key_supervision=True).count(),
         "inspections_min": round(required_min),
         "inspections_max": round(required_max),
         "by_region": [{"code": r["code"], "name": r["name"], "counts": r["values"]} for r in by_region.rows()],
     }
+
+
+def inspections_required(*, rule_set: RiskRuleSet, region_path: str) -> dict[int, tuple[float, bool]]:
+    """For the current grades under ``rule_set`` in a region: business id → (inspections a year at least,
+    under 重点监督检查). The band's minimum; a key-supervision business gets its rules' frequency (the
+    upper end of its band's range where a rule leaves it empty), never less than the band's minimum.
+    Businesses without a current grade (not operating, or not graded yet) are not in the answer."""
+    bands = {b.grade: b for b in GradeBand.objects.filter(rule_set=rule_set)}
+    rules = {r.pk: r for r in KeySupervisionRule.objects.filter(rule_set=rule_set)}
+    out: dict[int, tuple[float, bool]] = {}
+    rows = BusinessGrade.objects.filter(business__region_path__startswith=region_path, rule_set=rule_set)
+    for business_id, grade, key, key_reasons in rows.values_list(
+        "business_id", "grade", "key_supervision", "key_reasons"
+    ):
+        band = bands.get(grade)
+        need = float(band.inspections_min) if band else 1.0
+        if key:
+            for reason in key_reasons:
+                rule = rules.get(reason.get("rule"))
+                if rule is None:  # a rule deleted since the grade was computed: the band's upper end
+                    wanted = band.inspections_max if band else None
+                else:
+                    wanted = (
+                        rule.inspections_min if rule.inspections_min is not None else (band and band.inspections_max)
+                    )
+                if wanted is not None:
+                    need = max(need, float(wanted))
+        out[business_id] = (need, key)
+    return out
+
+
+def key_rules(rule_set: RiskRuleSet | None) -> list[KeySupervisionRule]:
+    return list(KeySupervisionRule.objects.filter(rule_set=rule_set)) if rule_set else []
 
 
 def grade_history(business_id: int) -> QuerySet[GradeChange]:
@@ -133,9 +174,16 @@ def reason_label(reason: dict) -> str:
 
     key = reason.get("key", "")
     if reason.get("factor") == "static":
-        return str(dict(BusinessType.choices).get(key, key))
+        label = str(dict(BusinessType.choices).get(key, key))
+        if reason.get("attribute"):
+            from .models import Attribute
+
+            label += f" · {dict(Attribute.choices).get(reason['attribute'], reason['attribute'])}"
+        return label
     if reason.get("factor") == "status":
         return str(_("no longer operating: %(s)s") % {"s": dict(BusinessStatus.choices).get(key, key)})
+    if reason.get("factor") == "cap":
+        return str(_("cap on dynamic points"))
     indicator = indicators.get(key)
     return str(indicator.label) if indicator else key
 

@@ -18,9 +18,10 @@ from shian.registry.choices import BusinessStatus
 from shian.registry.models import Business
 
 from .grading import RuleBook
-from .models import BusinessGrade, GradeChange, RiskRuleSet
+from .models import Attribute, BusinessGrade, GradeChange, RiskRuleSet
 
 CHUNK = 5000
+ATTRIBUTES = tuple(Attribute.values)  # the Business flags the rules may name
 
 
 def grades_recompute(
@@ -112,25 +113,27 @@ def _grade_chunk(
         grades = BusinessGrade.objects.filter(business_id__gte=ids[0], business_id__lte=ids[-1])
         rows = Business.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
     wanted = set(ids)
-    current = {  # business id → (grade row id, rule set id, grade, score, reasons), read as plain rows:
-        # model instances for every grade would cost more than the grading
+    current = {  # business id → (grade row id, rule set id, grade, score, reasons, key reasons), read as
+        # plain rows: model instances for every grade would cost more than the grading
         row[0]: row[1:]
-        for row in grades.values_list("business_id", "pk", "rule_set_id", "grade", "score", "reasons")
+        for row in grades.values_list("business_id", "pk", "rule_set_id", "grade", "score", "reasons", "key_reasons")
         if row[0] in wanted
     }
     now = at or timezone.now()
     rule_set = book.rule_set
     new_rows, updated_rows, changes = [], [], []
-    for pk, btype, scale in rows.values_list("pk", "type", "scale"):
+    for pk, btype, scale, *flags in rows.values_list("pk", "type", "scale", *ATTRIBUTES):
         if pk not in wanted:
             continue
-        result = book.grade(btype, scale, {k: v.get(pk, 0) for k, v in values.items()})
-        row_id, old_rule_set, old_grade, old_score, old_reasons = current.get(pk, (None, None, None, None, None))
-        if (old_rule_set, old_grade, old_score, old_reasons) != (
+        attributes = frozenset(name for name, on in zip(ATTRIBUTES, flags, strict=True) if on)
+        result = book.grade(btype, scale, {k: v.get(pk, 0) for k, v in values.items()}, attributes)
+        row_id, old_rule_set, old_grade, old_score, old_reasons, old_key = current.get(pk, (None,) * 6)
+        if (old_rule_set, old_grade, old_score, old_reasons, old_key) != (
             rule_set.pk,
             result.grade,
             result.score,
             result.reasons,
+            result.key_reasons,
         ):
             grade = BusinessGrade(
                 pk=row_id,
@@ -141,6 +144,8 @@ def _grade_chunk(
                 static_points=result.static_points,
                 dynamic_points=result.dynamic_points,
                 reasons=result.reasons,
+                key_supervision=result.key_supervision,
+                key_reasons=result.key_reasons,
                 computed_at=now,
             )
             (new_rows if row_id is None else updated_rows).append(grade)
@@ -168,8 +173,11 @@ def _grade_chunk(
 
 @transaction.atomic
 def _retire_grades(book: RuleBook, business_ids: list[int] | None, trigger: str) -> int:
-    """A business that no longer operates (deregistered, revoked) keeps its grade history but has no
-    current grade: the grade row goes, and a change to "" says when and why."""
+    """A business that does not operate (deregistered, licence revoked, suspended) keeps its grade history
+    but has no current grade: the grade row goes, and a change to "" says when and why; so it has no place
+    in the distribution and no planned visits. Suspended (停业) is ShiAn's reading: Order 49 grades and
+    inspects businesses that trade, and no rule plans visits to a closed door; the nightly regrade after it
+    reopens grades it again from its records."""
     stale = BusinessGrade.objects.exclude(business__status=BusinessStatus.OPERATING)
     if business_ids is not None:
         stale = stale.filter(business_id__in=business_ids)
@@ -197,8 +205,19 @@ def _retire_grades(book: RuleBook, business_ids: list[int] | None, trigger: str)
     return len(rows)
 
 
+def rule_set_check(rule_set: RiskRuleSet) -> None:
+    """Refuse a rule set that contradicts itself (caps below a factor's maximum, overlapping or gapped
+    bands, negative points), naming every problem."""
+    problems = rule_set.problems()
+    if problems:
+        raise ValidationError(
+            _("%(name)s cannot grade: %(problems)s") % {"name": rule_set.name, "problems": "; ".join(problems)}
+        )
+
+
 @transaction.atomic
 def rule_set_activate(*, actor: User | None, rule_set: RiskRuleSet) -> RiskRuleSet:
+    rule_set_check(rule_set)
     RiskRuleSet.objects.exclude(pk=rule_set.pk).update(active=False)
     RiskRuleSet.objects.filter(pk=rule_set.pk).update(active=True)
     rule_set.refresh_from_db()
@@ -208,12 +227,14 @@ def rule_set_activate(*, actor: User | None, rule_set: RiskRuleSet) -> RiskRuleS
 
 @transaction.atomic
 def rule_row_save(*, actor: User | None, row, **data: Any):
-    """Save one row of a rule table (static factor, dynamic factor or band); audited. Grades change at
+    """Save one row of a rule table (the rule set's caps and source, a static or dynamic factor, a
+    band, a key-supervision rule); refused with the field's error when it would contradict the rest of the
+    rule set; audited. Grades change at
     the next recompute, which the caller may start."""
     before = snapshot(row) if row.pk else {}
     for name, value in data.items():
         setattr(row, name, value)
-    row.full_clean()
+    row.full_clean()  # each model's clean() checks the row against the rest of its rule set
     row.save()
     audit(
         actor=actor,

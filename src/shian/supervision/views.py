@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import TextField
 from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,17 +14,26 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.core.limits import TEXT_MAX_LENGTH
 from shian.core.policy import CHANGE, VIEW, get_object_for_user, may, operation
 from shian.core.selectors import regions_for_user
 
 from . import selectors, services
-from .models import BusinessGrade, DynamicFactor, GradeBand, RiskRuleSet, StaticFactor
+from .models import BusinessGrade, DynamicFactor, GradeBand, KeySupervisionRule, RiskRuleSet, StaticFactor
 
-RULE_TABLES = {"static": StaticFactor, "dynamic": DynamicFactor, "band": GradeBand}
+RULE_TABLES = {
+    "ruleset": RiskRuleSet,
+    "static": StaticFactor,
+    "dynamic": DynamicFactor,
+    "band": GradeBand,
+    "key": KeySupervisionRule,
+}
 RULE_FIELDS = {
-    "static": ["business_type", "min_scale", "points", "note"],
+    "ruleset": ["name", "version", "static_max", "dynamic_max", "source"],
+    "static": ["business_type", "attribute", "min_scale", "points", "note", "source"],
     "dynamic": ["indicator", "points_per_unit", "max_points", "note"],
     "band": ["grade", "min_score", "inspections_min", "inspections_max", "label", "risk"],
+    "key": ["label", "sector", "business_type", "attribute", "grades", "inspections_min", "source"],
 }
 
 
@@ -39,9 +49,11 @@ def grades(request):
     if region and region.isdigit():
         region_path = regions_for_user(request.user).filter(pk=int(region)).values_list("path", flat=True).first()
     q = (request.GET.get("q") or "").strip()[:100] or None
-    page = Paginator(selectors.grade_list(request.user, grade=grade, region_path=region_path, q=q), 50).get_page(
-        request.GET.get("page")
+    key = request.GET.get("key") == "1"
+    grades_qs = selectors.grade_list(
+        request.user, grade=grade, region_path=region_path, q=q, key_supervision=True if key else None
     )
+    page = Paginator(grades_qs, 50).get_page(request.GET.get("page"))
     dist = selectors.grade_distribution(request.user)
     return render(
         request,
@@ -51,6 +63,7 @@ def grades(request):
             "tones": {b.grade: b.tone for b in dist["bands"]},
             "page": page,
             "grade": grade or "",
+            "key": key,
             "q": q or "",
             "region": region or "",
             "regions": regions_for_user(request.user).filter(level__lte=3),
@@ -65,7 +78,9 @@ def rules(request):
         request,
         "supervision/rules.html",
         {
-            "rule_sets": RiskRuleSet.objects.prefetch_related("static_factors", "dynamic_factors", "bands"),
+            "rule_sets": RiskRuleSet.objects.prefetch_related(
+                "static_factors", "dynamic_factors", "bands", "key_rules"
+            ),
             "can_edit": _may_edit_rules(request.user),
         },
     )
@@ -86,6 +101,11 @@ def rule_set_activate(request, pk: int):
     rule_set = get_object_for_user(RiskRuleSet, request.user, CHANGE, pk=pk)
     from .tasks import start_rule_set_switch  # put in force and regrade everyone: one background job
 
+    try:  # a rule set that contradicts itself is refused here, before any job is queued
+        services.rule_set_check(rule_set)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("supervision:rules")
     return redirect(start_rule_set_switch(actor=request.user, rule_set=rule_set))
 
 
@@ -115,24 +135,45 @@ def rule_row_edit(request, table: str, pk: int):
     if table not in RULE_TABLES:
         raise Http404
     row = get_object_for_user(RULE_TABLES[table], request.user, CHANGE, pk=pk)
-    form_class = modelform_factory(RULE_TABLES[table], fields=RULE_FIELDS[table])
-    form = form_class(request.POST or None, instance=row)
+    form_class = modelform_factory(RULE_TABLES[table], fields=RULE_FIELDS[table], formfield_callback=_formfield)
+    # the form validates a copy: the service compares the stored row with the new values for the audit entry
+    form = form_class(request.POST or None, instance=type(row).objects.get(pk=row.pk))
     if request.method == "POST" and form.is_valid():
-        services.rule_row_save(actor=request.user, row=row, **form.cleaned_data)
-        messages.success(request, _("Saved. Recompute the grades to apply the change."))
-        return redirect("supervision:rules")
-    return render(
-        request, "core/form.html", {"form": form, "title": str(row.rule_set), "cancel": reverse("supervision:rules")}
-    )
+        try:  # the service checks the row against the rest of its rule set (caps, bands): a form error
+            services.rule_row_save(actor=request.user, row=row, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved. Recompute the grades to apply the change."))
+            return redirect("supervision:rules")
+    title = str(row) if isinstance(row, RiskRuleSet) else str(row.rule_set)
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel": reverse("supervision:rules")})
+
+
+def _formfield(field, **kwargs):
+    """Free text (a row's source) is limited like every free text (core.limits)."""
+    if isinstance(field, TextField):
+        kwargs["max_length"] = TEXT_MAX_LENGTH
+    return field.formfield(**kwargs)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def render_business_tab(request, business):
     grade = BusinessGrade.objects.filter(business=business).select_related("rule_set").first()
     band = GradeBand.objects.filter(rule_set=grade.rule_set, grade=grade.grade).first() if grade else None
     reasons = [dict(r, label=selectors.reason_label(r)) for r in grade.reasons] if grade else []
+    key_rules = {r.pk: r for r in selectors.key_rules(grade.rule_set)} if grade and grade.key_supervision else {}
+    key_reasons = [(r["label"], key_rules.get(r.get("rule"))) for r in grade.key_reasons] if key_rules else []
     history = [(c, selectors.trigger_label(c.trigger)) for c in selectors.grade_history(business.pk)[:50]]
     return render(
         request,
         "supervision/_business_tab.html",
-        {"grade": grade, "band": band, "reasons": reasons, "history": history},
+        {"grade": grade, "band": band, "reasons": reasons, "history": history, "key_reasons": key_reasons},
     )

@@ -27,19 +27,25 @@ def district(users, city):
 
 
 def routine_count() -> int:
-    """What the grades require: the band minimum (rounded up) per business; every band here is ≥ 1."""
-    minimum = {b.grade: math.ceil(b.inspections_min) for b in GradeBand.objects.filter(rule_set__active=True)}
-    return sum(minimum[g] for g in BusinessGrade.objects.values_list("grade", flat=True))
+    """What the grades require: the band minimum (rounded up) per business, the band maximum for a business
+    under key supervision (重点监督检查, by default rules); every band here is ≥ 1."""
+    bands = {b.grade: b for b in GradeBand.objects.filter(rule_set__active=True)}
+    return sum(
+        math.ceil(bands[g].inspections_max if key else bands[g].inspections_min)
+        for g, key in BusinessGrade.objects.values_list("grade", "key_supervision")
+    )
 
 
 def test_routine_visits_follow_grades_and_workload_is_balanced(users, district):
     canteen = BusinessGrade.objects.get(business__name="学校食堂")
     assert canteen.grade == "D"  # 35 static + no licence 20 + no staff 6
+    assert canteen.key_supervision  # a D-graded 食品经营者: 重点监督检查 (Order 49 Art. 22)
     plan = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0, seed=1)
     visits = list(plan.visits.all())
-    assert len(visits) == routine_count() == 8 + 3
-    assert plan.visits.filter(business=canteen.business).count() == 3  # D: 3–4 a year, spread over the year
-    assert len({v.window_start.month for v in plan.visits.filter(business=canteen.business)}) == 3
+    assert len(visits) == routine_count() == 8 + 4
+    # D: 3–4 a year; under key supervision the upper end, spread over the year
+    assert plan.visits.filter(business=canteen.business).count() == 4
+    assert len({v.window_start.month for v in plan.visits.filter(business=canteen.business)}) == 4
     load = {}
     for v in visits:
         load[v.inspector_id] = load.get(v.inspector_id, 0) + 1
