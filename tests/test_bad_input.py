@@ -584,8 +584,7 @@ DISPLAYED = {
 
 # --- cases that fail in code other areas own ------------------------------------------------------
 UNCAPPED = "no length limit: {where} takes and stores text of any length (cap it: {cap})"
-OWNED_ELSEWHERE: dict[str, str] = {
-}
+OWNED_ELSEWHERE: dict[str, str] = {}
 
 
 def _marks(case_id: str, table: dict[str, str]) -> list:
@@ -879,8 +878,7 @@ def _form_case(found: FoundForm, matrix) -> list[str]:
 
 
 PAGE_ROUTES = [r for r in UI_ROUTES if r.op is not None]
-FORMS_OWNED_ELSEWHERE: dict[str, str] = {
-}
+FORMS_OWNED_ELSEWHERE: dict[str, str] = {}
 
 
 @pytest.mark.django_db

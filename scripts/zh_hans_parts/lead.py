@@ -15,3 +15,5 @@ ZH.update(
         "background job %(id)s": "后台任务 %(id)s",
     }
 )
+
+ZH.update({"Applies when": "适用条件"})

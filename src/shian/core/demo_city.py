@@ -7,107 +7,17 @@ from collections import Counter
 from django.contrib.auth.hashers import make_password
 
 from .choices import RegionLevel, Role
+from .data.gb2260 import NINGBO, NINGBO_COUNTIES
+from .data.ningbo import townships_of
 from .demo import DemoContext
 from .models import Region, User
 
 DEMO_PASSWORD = "shian-demo-2026"  # noqa: S105 - printed demo password, demo databases only
 
-CITY = ("330200", "宁波市")
-DISTRICTS = [
-    ("330203", "海曙区"),
-    ("330205", "江北区"),
-    ("330206", "北仑区"),
-    ("330211", "镇海区"),
-    ("330212", "鄞州区"),
-    ("330213", "奉化区"),
-    ("330281", "余姚市"),
-    ("330282", "慈溪市"),
-    ("330226", "宁海县"),
-    ("330225", "象山县"),
-]
-# generated street/town names (plausible, not an official list)
-STREET_STEMS = [
-    "南门",
-    "江厦",
-    "西门",
-    "月湖",
-    "鼓楼",
-    "白云",
-    "段塘",
-    "望春",
-    "石碶",
-    "高桥",
-    "集士港",
-    "古林",
-    "洞桥",
-    "鄞江",
-    "章水",
-    "横街",
-    "龙观",
-    "中马",
-    "白沙",
-    "孔浦",
-    "文教",
-    "甬江",
-    "庄桥",
-    "洪塘",
-    "慈城",
-    "新碶",
-    "小港",
-    "大碶",
-    "霞浦",
-    "柴桥",
-    "春晓",
-    "梅山",
-    "招宝山",
-    "蛟川",
-    "骆驼",
-    "庄市",
-    "九龙湖",
-    "澥浦",
-    "钟公庙",
-    "首南",
-    "下应",
-    "东柳",
-    "百丈",
-    "东胜",
-    "明楼",
-    "福明",
-    "潘火",
-    "锦屏",
-    "岳林",
-    "江口",
-    "西坞",
-    "萧王庙",
-    "溪口",
-    "尚田",
-    "莼湖",
-    "凤山",
-    "兰江",
-    "梨洲",
-    "阳明",
-    "朗霞",
-    "马渚",
-    "泗门",
-    "浒山",
-    "白沙路",
-    "坎墩",
-    "宗汉",
-    "古塘",
-    "周巷",
-    "观海卫",
-    "跃龙",
-    "桃源",
-    "梅林",
-    "桥头胡",
-    "西店",
-    "丹东",
-    "丹西",
-    "爵溪",
-    "石浦",
-    "西周",
-    "贤庠",
-]
+CITY = NINGBO
+# Ningbo's ten county-level divisions, in the order the demo has always made them (their ids follow it)
+DISTRICT_ORDER = ["330203", "330205", "330206", "330211", "330212", "330213", "330281", "330282", "330226", "330225"]
+DISTRICTS = [(code, NINGBO_COUNTIES[code]) for code in DISTRICT_ORDER]
 GRIDS_PER_STREET = 3
 # A district's food-safety inspectors: enough that each is planned about this many routine and 双随机
 # visits a year (operating businesses × about 1.3 visits, by grade plus the random share), at least two.
@@ -122,20 +32,15 @@ def inspectors_per_district(businesses: int) -> int:
 
 
 def generate_regions(ctx: DemoContext) -> None:
-    rng = ctx.rng
+    """The city, its ten districts and their real township-level divisions (data/ningbo.py: 街道, 镇, 乡 with
+    their statistical division codes), each with a few community grids."""
     city = Region.objects.create(code=CITY[0], name=CITY[1], level=RegionLevel.CITY)
-    stems = STREET_STEMS[:]
-    rng.shuffle(stems)
     districts, streets, grids = [], [], []
     for code, name in DISTRICTS:
         districts.append(Region.objects.create(code=code, name=name, level=RegionLevel.DISTRICT, parent=city))
-    per = len(stems) // len(districts)
-    for i, district in enumerate(districts):
-        for j, stem in enumerate(stems[i * per : (i + 1) * per], start=1):
-            suffix = "街道" if district.name.endswith("区") and j <= per // 2 + 1 else "镇"
-            street = Region(
-                code=f"{district.code}{j:03d}", name=f"{stem}{suffix}", level=RegionLevel.STREET, parent=district
-            )
+    for district in districts:
+        for code, name, _level in townships_of(district.code):
+            street = Region(code=code, name=name, level=RegionLevel.STREET, parent=district)
             street.path = f"{district.path}{street.code}/"
             streets.append(street)
     Region.objects.bulk_create(streets)

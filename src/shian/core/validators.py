@@ -1,10 +1,17 @@
 """Identifier validators: the Unified Social Credit Code (GB 32100-2015), licence numbers and phone
-numbers. Each raises ``ValidationError`` with a message that names what is wrong."""
+numbers. Each raises ``ValidationError`` with a message that names what is wrong (for a credit code,
+which part: position 1 the registration authority, 2 the organisation type, 3–8 the division, 9–17 the
+organisation code, 18 the check character)."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .data.food_licences import JY_BUSINESS_TYPES, SC_CATEGORIES, YB_BUSINESS_TYPES
+from .data.gb2260 import NATIONAL, PROVINCES
+from .data.gb32100 import AUTHORITIES
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # values 0..30; no I, O, Z, S, V
 USCC_VALUES = {c: i for i, c in enumerate(USCC_CHARSET)}
@@ -15,6 +22,7 @@ ORG_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # GB 11714: digits 0-9, le
 _USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _SC_RE = re.compile(r"^SC\d{14}$")
 _JY_RE = re.compile(r"^JY[123]\d{13}$")
+_YB_RE = re.compile(r"^YB\d{14}$")
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
@@ -30,8 +38,15 @@ def org_code_check_char(first8: str) -> str:
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
-def normalise_uscc(value: str) -> str:
-    return (value or "").strip().upper()
+def normalise_code(value: str | None) -> str:
+    """A code as typed in Chinese data entry, made canonical: NFKC (full-width digits and letters become
+    ASCII, the ideographic space a space), every space removed, upper case."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(text.split()).upper()
+
+
+def normalise_uscc(value: str | None) -> str:
+    return normalise_code(value)
 
 
 def validate_uscc(value: str) -> None:
@@ -49,22 +64,58 @@ def validate_uscc(value: str) -> None:
             code="uscc_charset",
             params={"chars": " ".join(bad)},
         )
+    authority = AUTHORITIES.get(code[0])
+    if authority is None:
+        raise ValidationError(
+            _(
+                "Unified social credit code: character 1, the registration authority code, is %(c)s, which is "
+                "not in the GB 32100 table (%(codes)s)."
+            ),
+            code="uscc_authority",
+            params={"c": code[0], "codes": " ".join(AUTHORITIES)},
+        )
+    authority_name, types = authority
+    if code[1] not in types:
+        raise ValidationError(
+            _(
+                "Unified social credit code: character 2, the organisation type code, is %(c)s, which is not a "
+                "type of registration authority %(a)s %(name)s (allowed: %(codes)s)."
+            ),
+            code="uscc_org_type",
+            params={"c": code[1], "a": code[0], "name": authority_name, "codes": " ".join(types)},
+        )
     if not _USCC_RE.match(code):
         raise ValidationError(
             _("Unified social credit code: characters 3–8 must be the 6-digit administrative division code."),
             code="uscc_division",
         )
+    division = code[2:8]
+    if division != NATIONAL and (division[:2] not in PROVINCES or division == "000000"):
+        raise ValidationError(
+            _(
+                "Unified social credit code: characters 3–8, the administrative division code %(d)s, do not "
+                "start with a GB/T 2260 province code (%(p)s is none)."
+            ),
+            code="uscc_division",
+            params={"d": division, "p": division[:2]},
+        )
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("Unified social credit code check character is wrong (expected %(expected)s, got %(got)s)."),
+            _(
+                "Unified social credit code: character 18, the check character, is wrong (expected %(expected)s, "
+                "got %(got)s)."
+            ),
             code="uscc_check",
             params={"expected": expected, "got": code[17]},
         )
     org = code[8:17]
     if org_code_check_char(org[:8]) != org[8]:
         raise ValidationError(
-            _("Unified social credit code: the embedded organisation code %(org)s fails its GB 11714 check."),
+            _(
+                "Unified social credit code: characters 9–17, the embedded organisation code %(org)s, fail its "
+                "GB 11714 check."
+            ),
             code="uscc_org_check",
             params={"org": org},
         )
@@ -78,16 +129,37 @@ def make_uscc(first16_without_org_check: str) -> str:
     return body17 + uscc_check_char(body17)
 
 
+def _province_ok(division: str) -> bool:
+    return division[:2] in PROVINCES
+
+
 def validate_production_licence(value: str) -> None:
-    if not _SC_RE.match((value or "").strip().upper()):
+    number = normalise_code(value)
+    if not _SC_RE.match(number):
         raise ValidationError(
             _("Food production licence number must be SC followed by 14 digits (e.g. SC10633020300012)."),
             code="sc_format",
         )
+    if number[2:5] not in SC_CATEGORIES:
+        raise ValidationError(
+            _(
+                "Food production licence number: digits 1–3, the food category %(c)s, are not a category of the "
+                "food production licence catalogue (101–131 food, 201–203 additives)."
+            ),
+            code="sc_category",
+            params={"c": number[2:5]},
+        )
+    if not _province_ok(number[5:11]):
+        raise ValidationError(
+            _("Food production licence number: digits 4–9, the division %(d)s, do not start with a province code."),
+            code="sc_division",
+            params={"d": number[5:11]},
+        )
 
 
 def validate_business_licence(value: str) -> None:
-    if not _JY_RE.match((value or "").strip().upper()):
+    number = normalise_code(value)
+    if not _JY_RE.match(number):
         raise ValidationError(
             _(
                 "Food business licence number must be JY followed by 14 digits, the first being 1, 2 or 3 "
@@ -95,10 +167,36 @@ def validate_business_licence(value: str) -> None:
             ),
             code="jy_format",
         )
+    if number[2] not in JY_BUSINESS_TYPES or not _province_ok(number[3:9]):
+        raise ValidationError(
+            _("Food business licence number: digits 2–7, the division %(d)s, do not start with a province code."),
+            code="jy_division",
+            params={"d": number[3:9]},
+        )
+
+
+def validate_filing_number(value: str) -> None:
+    """A filing (备案) for selling prepackaged food only: YB + 1 business-type digit (1, sales) + 6-digit
+    division + 6-digit serial + 1 check digit (食品经营许可和备案管理办法, 2023)."""
+    number = normalise_code(value)
+    if not _YB_RE.match(number) or number[2] not in YB_BUSINESS_TYPES:
+        raise ValidationError(
+            _(
+                "Filing number must be YB followed by 14 digits, the first being 1 (food sales), as the 2023 "
+                "measures set out (e.g. YB13302030000011)."
+            ),
+            code="yb_format",
+        )
+    if not _province_ok(number[3:9]):
+        raise ValidationError(
+            _("Filing number: digits 2–7, the division %(d)s, do not start with a province code."),
+            code="yb_division",
+            params={"d": number[3:9]},
+        )
 
 
 def validate_phone(value: str) -> None:
-    v = (value or "").strip().replace(" ", "")
+    v = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "")
     if v.startswith("+86"):
         v = v[3:]
     if not (_MOBILE_RE.match(v) or _LANDLINE_RE.match(v)):

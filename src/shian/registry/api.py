@@ -9,15 +9,18 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
+from pydantic import BeforeValidator
 
 from shian.core.api import AUTH, JobOut, job_out
 from shian.core.limits import stored_in
 from shian.core.models import Region
 from shian.core.policy import ADD, CHANGE, DELETE, VIEW, get_object_for_user, operation
+from shian.core.validators import normalise_code
 
 from . import imports, selectors, services
 from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffRole
 from .filters import BusinessFilter
+from .licensing import licence_warnings
 from .models import Business, ImportRun, Licence, Staff
 
 router = Router(tags=["registry"], auth=AUTH)
@@ -35,6 +38,12 @@ def _region(request, region_id: int | None) -> Region | None:
 
 
 # --- schemas ----------------------------------------------------------------------------------
+# A code as typed (full-width characters, spaces, lower case) is normalised before its length is checked,
+# so "９１３５ ０１００ …" is the 18-character code it means; a wrong code is then refused naming its part.
+UsccIn = Annotated[str, BeforeValidator(lambda v: normalise_code(v) if isinstance(v, str) else v)]
+LicenceNumberIn = Annotated[str, BeforeValidator(lambda v: normalise_code(v) if isinstance(v, str) else v)]
+
+
 class BusinessOut(Schema):
     id: int
     name: str
@@ -47,6 +56,10 @@ class BusinessOut(Schema):
     latitude: Decimal | None
     longitude: Decimal | None
     status: BusinessStatus
+    imports_food: bool
+    chain_headquarters: bool
+    special_food: bool
+    canteen_outsourced: bool
     legal_representative: str
     contact_phone: str
     staffing_complete: bool
@@ -57,7 +70,7 @@ class BusinessOut(Schema):
 
 class BusinessIn(Schema):
     name: Annotated[str, stored_in(Business, "name")]
-    uscc: Annotated[str, stored_in(Business, "uscc")]
+    uscc: Annotated[UsccIn, stored_in(Business, "uscc")]
     type: BusinessType
     scale: Scale = Scale.SMALL
     diners_per_meal: int | None = None
@@ -66,13 +79,17 @@ class BusinessIn(Schema):
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     status: BusinessStatus = BusinessStatus.OPERATING
+    imports_food: bool = False
+    chain_headquarters: bool = False
+    special_food: bool = False
+    canteen_outsourced: bool = False
     legal_representative: Annotated[str, stored_in(Business, "legal_representative")] = ""
     contact_phone: Annotated[str, stored_in(Business, "contact_phone")] = ""
 
 
 class BusinessPatch(Schema):
     name: Annotated[str, stored_in(Business, "name")] | None = None
-    uscc: Annotated[str, stored_in(Business, "uscc")] | None = None
+    uscc: Annotated[UsccIn, stored_in(Business, "uscc")] | None = None
     type: BusinessType | None = None
     scale: Scale | None = None
     diners_per_meal: int | None = None
@@ -81,6 +98,10 @@ class BusinessPatch(Schema):
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     status: BusinessStatus | None = None
+    imports_food: bool | None = None
+    chain_headquarters: bool | None = None
+    special_food: bool | None = None
+    canteen_outsourced: bool | None = None
     legal_representative: Annotated[str, stored_in(Business, "legal_representative")] | None = None
     contact_phone: Annotated[str, stored_in(Business, "contact_phone")] | None = None
     version: int | None = None
@@ -98,9 +119,17 @@ class LicenceOut(Schema):
     days_left: int | None
 
 
+class LicenceDetailOut(LicenceOut):
+    warnings: list[str]  # what looks wrong but is not refused: division digits not the business's district, …
+
+    @staticmethod
+    def resolve_warnings(obj) -> list[str]:
+        return licence_warnings(obj)
+
+
 class LicenceIn(Schema):
     kind: LicenceKind
-    number: Annotated[str, stored_in(Licence, "number")]
+    number: Annotated[LicenceNumberIn, stored_in(Licence, "number")]
     issued_on: dt.date
     valid_until: dt.date | None = None
     issuing_authority: Annotated[str, stored_in(Licence, "issuing_authority")] = ""
@@ -109,7 +138,7 @@ class LicenceIn(Schema):
 
 class LicencePatch(Schema):
     kind: LicenceKind | None = None
-    number: Annotated[str, stored_in(Licence, "number")] | None = None
+    number: Annotated[LicenceNumberIn, stored_in(Licence, "number")] | None = None
     issued_on: dt.date | None = None
     valid_until: dt.date | None = None
     issuing_authority: Annotated[str, stored_in(Licence, "issuing_authority")] | None = None
@@ -253,20 +282,20 @@ def business_licences(request, business_id: int):
     return list(business.licences.order_by("-valid_until"))
 
 
-@router.post("/businesses/{business_id}/licences", response={201: LicenceOut})
+@router.post("/businesses/{business_id}/licences", response={201: LicenceDetailOut})
 @operation(ADD, "registry.licence", obj={"business_id": "registry.business"})
 def licence_create(request, business_id: int, payload: LicenceIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=business_id)
     return Status(201, services.licence_create(actor=request.user, business=business, **payload.model_dump()))
 
 
-@router.get("/licences/{licence_id}", response=LicenceOut)
+@router.get("/licences/{licence_id}", response=LicenceDetailOut)
 @operation(VIEW, "registry.licence", obj="licence_id")
 def licence_get(request, licence_id: int):
     return get_object_for_user(Licence, request.user, VIEW, pk=licence_id)
 
 
-@router.patch("/licences/{licence_id}", response=LicenceOut)
+@router.patch("/licences/{licence_id}", response=LicenceDetailOut)
 @operation(CHANGE, "registry.licence", obj="licence_id")
 def licence_patch(request, licence_id: int, payload: LicencePatch):
     licence = get_object_for_user(Licence, request.user, CHANGE, pk=licence_id)

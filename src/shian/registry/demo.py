@@ -16,23 +16,29 @@ from django.utils import timezone
 
 from shian.core.audit import audit_many, build_entry
 from shian.core.choices import AuditAction, Role
+from shian.core.data.food_licences import SC_SPECIAL_CATEGORIES
 from shian.core.demo import DemoContext
 from shian.core.models import Region, User
 from shian.core.validators import USCC_CHARSET, make_uscc
 
-from . import services
+from . import licensing, services
 from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffRole
 from .models import Business, Licence, Staff
 from .staffing import RuleBook
 
+# shares of the register, per 194 businesses: catering and sales dominate; canteens by kind of unit; a few
+# central kitchens and group-meal distributors (集体用餐配送单位)
 TYPE_WEIGHTS = [
-    (BusinessType.CATERING, 40),
-    (BusinessType.FOOD_SALES, 28),
-    (BusinessType.TAKEOUT, 10),
-    (BusinessType.FOOD_PRODUCTION, 8),
-    (BusinessType.SCHOOL_CANTEEN, 5),
-    (BusinessType.ELDERLY_CANTEEN, 3),
-    (BusinessType.CENTRAL_KITCHEN, 2),
+    (BusinessType.CATERING, 76),
+    (BusinessType.FOOD_SALES, 52),
+    (BusinessType.TAKEOUT, 18),
+    (BusinessType.FOOD_PRODUCTION, 14),
+    (BusinessType.OTHER_CANTEEN, 10),
+    (BusinessType.SCHOOL_CANTEEN, 8),
+    (BusinessType.KINDERGARTEN_CANTEEN, 6),
+    (BusinessType.ELDERLY_CANTEEN, 4),
+    (BusinessType.CENTRAL_KITCHEN, 3),
+    (BusinessType.GROUP_MEAL, 3),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢傅钟"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国海燕志红晓东宁波浩然子涵雨欣佳怡思远俊杰"
@@ -66,45 +72,49 @@ WORDS = [
 ]
 CATERING = ["面馆", "小吃店", "酒家", "餐厅", "大排档", "汤包馆", "海鲜楼", "快餐店", "饺子馆", "烧烤店", "茶餐厅"]
 SALES = ["超市", "便利店", "食品商行", "副食品店", "粮油店", "水果店", "生鲜店"]
+# what producers make: (name word, SC food category of 食品生产许可分类目录; core/data/food_licences.py)
 PRODUCTS = [
-    ("食品", "127"),
-    ("酿造", "103"),
-    ("水产品加工", "122"),
-    ("糕点", "124"),
-    ("饮料", "106"),
+    ("粮油", "101"),
     ("调味品", "103"),
-    ("豆制品", "126"),
+    ("肉制品", "104"),
+    ("饮料", "106"),
     ("速冻食品", "111"),
+    ("酒业", "115"),
+    ("水产食品", "122"),
+    ("糕点", "124"),
+    ("豆制品", "125"),
 ]
-ROADS = [
-    "中山西路",
-    "中山东路",
-    "解放南路",
-    "解放北路",
-    "开明街",
-    "药行街",
-    "柳汀街",
-    "日湖路",
-    "人民路",
-    "江东北路",
-    "百丈路",
-    "四明中路",
-    "天童南路",
-    "鄞州大道",
-    "宁穿路",
-    "新大路",
-    "明州路",
-    "长江路",
-    "庄市大道",
-    "环城北路",
-    "阳明西路",
-    "新城大道",
-    "西河街",
-    "丹峰路",
-    "丹阳路",
-    "跃龙路",
-]
+# special-food producers (保健食品 127, 特殊医学用途配方食品 128, 婴幼儿配方食品 129): provincially licensed
+SPECIAL_PRODUCTS = [("生物科技", "127"), ("营养科技", "128"), ("乳业", "129")]
+SPECIAL_FOOD_SHARE = 0.05  # of producers
+IMPORTER_SHARE = 0.06  # of sellers: import food themselves (进口商, an attribute, not a 业态)
+OUTSOURCED_SHARE = 0.2  # of school canteens: run by a contracted catering company
+# real roads of each district (a road is in its district; not checked against the chosen street)
+ROADS = {
+    "330203": ["中山西路", "解放南路", "解放北路", "开明街", "药行街", "柳汀街", "望春路", "段塘路", "环城西路"],
+    "330205": ["人民路", "大闸路", "环城北路", "北环东路", "康庄南路", "洪塘中路", "庄桥路"],
+    "330206": ["新大路", "明州路", "长江路", "太河路", "泰山路", "庐山路"],
+    "330211": ["庄市大道", "镇骆东路", "车站路", "沿江西路", "明海南路", "东邑北路"],
+    "330212": ["中山东路", "天童南路", "四明中路", "鄞州大道", "宁穿路", "百丈路", "江东北路", "首南路"],
+    "330213": ["南山路", "大成路", "岳林东路", "金海路", "中山路"],
+    "330281": ["阳明西路", "新建北路", "舜水南路", "南雷南路", "谭家岭东路", "北滨江路"],
+    "330282": ["新城大道", "三北大街", "孙塘北路", "慈甬路", "青少年宫路", "开发大道"],
+    "330226": ["跃龙路", "桃源南路", "兴宁中路", "气象北路", "金水西路", "学勉路"],
+    "330225": ["丹峰路", "丹阳路", "天安路", "靖南大街", "象山港路"],
+}
 SCHOOLS = ["实验", "外国语", "第一", "第二", "育才", "行知", "东恩", "广济", "惠贞", "春晖"]
+KINDERGARTENS = ["实验", "中心", "阳光", "童心", "蓝天", "启明", "小太阳", "七色花"]
+AGENCIES = ["人民政府", "市场监督管理局", "税务局", "公安分局", "自然资源和规划局", "教育局"]
+HOSPITALS = ["人民医院", "中医医院", "妇幼保健院", "第二医院"]
+INDUSTRIES = ["电子", "机械", "模具", "纺织", "汽配", "电器", "港务"]
+# diners per meal by kind of canteen or supplier (the 两员 thresholds read these)
+DINERS = {
+    BusinessType.SCHOOL_CANTEEN: [260, 380, 520, 700, 900, 1300, 1800],
+    BusinessType.ELDERLY_CANTEEN: [40, 60, 90, 150, 220, 320],
+    BusinessType.OTHER_CANTEEN: [60, 120, 200, 350, 600, 1100, 1600],
+    BusinessType.CENTRAL_KITCHEN: [600, 900, 1500, 2500, 4000],
+    BusinessType.GROUP_MEAL: [300, 600, 1100, 1800, 3000],
+}
 CENTRE = {
     "330203": (29.87, 121.52),
     "330205": (29.92, 121.55),
@@ -118,7 +128,7 @@ CENTRE = {
     "330225": (29.48, 121.87),
 }
 BATCH = 5000
-_SC_SERIALS: dict[str, int] = {}
+_SERIALS: dict[tuple[str, str], int] = {}  # (kind, division) → last serial issued by that bureau
 
 
 def _person(rng) -> str:
@@ -129,27 +139,99 @@ def _mobile(rng) -> str:
     return f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
 
 
-def _name(rng, btype: str, grid: Region, district: Region, seq: int) -> str:
+def _local(district: Region) -> str:
+    """How local names start: 宁波市海曙区… for a city district, 余姚市… / 宁海县… for a county-level city or county."""
+    return f"宁波市{district.name}" if district.name.endswith("区") else district.name
+
+
+def _company(rng, name: str, taken: set[str]) -> str:
+    """A company name not used yet (two companies do not register the same name): another word after 宁波."""
+    while name in taken:
+        name = name.replace("宁波", f"宁波{rng.choice(WORDS)}", 1)
+    taken.add(name)
+    return name
+
+
+def _name(rng, btype: str, grid: Region, district: Region, seq: int, profile: dict, taken: set[str]) -> str:
+    """A name that fits the business's type and attributes (a chain headquarters, an importer, a special-food
+    producer, a kindergarten) and, for local businesses, its street."""
+    name = _plain_name(rng, btype, grid, district, seq, profile)
+    company = name.startswith("宁波") and not name.startswith("宁波市")  # 宁波 + trade name: a registered company
+    return _company(rng, name, taken) if company else name
+
+
+def _plain_name(rng, btype: str, grid: Region, district: Region, seq: int, profile: dict) -> str:
     word = rng.choice(WORDS)
-    place = grid.parent.name.removesuffix("街道").removesuffix("镇")
+    place = grid.parent.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
     if btype == BusinessType.CATERING:
+        if profile.get("chain_headquarters"):
+            return f"宁波{word}餐饮连锁管理有限公司"
         return (
             f"{district.name}{rng.choice([word, rng.choice(SURNAMES) + '记', '阿' + rng.choice(SURNAMES)])}"
             f"{rng.choice(CATERING)}（{place}店）"
         )
     if btype == BusinessType.FOOD_SALES:
-        return f"宁波市{district.name}{word}{rng.choice(SALES)}{seq % 97 + 1}号店"
+        if profile.get("imports_food"):
+            return f"宁波{word}{rng.choice(['进出口有限公司', '进口食品贸易有限公司', '国际贸易有限公司'])}"
+        return f"{_local(district)}{word}{rng.choice(SALES)}{seq % 97 + 1}号店"
     if btype == BusinessType.TAKEOUT:
-        return f"{word}外卖{rng.choice(CATERING)}（{rng.choice(ROADS)}店）"
+        return f"{word}外卖{rng.choice(CATERING)}（{rng.choice(ROADS[district.code])}店）"
     if btype == BusinessType.FOOD_PRODUCTION:
-        return f"宁波{word}{rng.choice(PRODUCTS)[0]}有限公司"
+        return f"宁波{word}{profile['product']}有限公司"
     if btype == BusinessType.SCHOOL_CANTEEN:
-        return f"宁波市{district.name}{place}{rng.choice(SCHOOLS)}{rng.choice(['小学', '中学', '幼儿园'])}食堂"
+        return f"{_local(district)}{place}{rng.choice(SCHOOLS)}{rng.choice(['小学', '中学', '初级中学'])}食堂"
+    if btype == BusinessType.KINDERGARTEN_CANTEEN:
+        return f"{_local(district)}{place}{rng.choice(KINDERGARTENS)}幼儿园食堂"
     if btype == BusinessType.ELDERLY_CANTEEN:
-        return f"{place}{rng.choice(['居家养老服务中心', '颐乐园', '老年活动中心'])}老年食堂"
+        return f"{district.name}{place}{rng.choice(['居家养老服务中心', '颐乐园', '敬老院', '养老院'])}食堂"
+    if btype == BusinessType.OTHER_CANTEEN:
+        roll = rng.random()
+        if roll < 0.3:
+            return f"{district.name}{rng.choice(AGENCIES)}机关食堂"
+        if roll < 0.45:
+            return f"{district.name}{rng.choice(HOSPITALS)}职工食堂"
+        return f"宁波{word}{rng.choice(INDUSTRIES)}有限公司职工食堂"
     if btype == BusinessType.CENTRAL_KITCHEN:
         return f"宁波{word}餐饮管理有限公司中央厨房"
-    return f"宁波{word}进出口有限公司"
+    if btype == BusinessType.GROUP_MEAL:
+        return f"宁波{word}{rng.choice(['集体用餐配送有限公司', '团膳服务有限公司'])}"
+    raise ValueError(btype)
+
+
+def _profile(rng, btype: str, scale: int) -> dict:
+    """The attributes beyond the 业态 (and what a producer makes), drawn once so that name, licence and
+    两员 rules agree."""
+    profile: dict = {}
+    if btype == BusinessType.FOOD_PRODUCTION:
+        special = rng.random() < SPECIAL_FOOD_SHARE
+        profile["product"], profile["category"] = rng.choice(SPECIAL_PRODUCTS if special else PRODUCTS)
+        profile["special_food"] = special
+    elif btype == BusinessType.FOOD_SALES:
+        profile["imports_food"] = rng.random() < IMPORTER_SHARE
+    elif btype == BusinessType.CATERING:
+        profile["chain_headquarters"] = rng.random() < {Scale.LARGE: 0.3, Scale.MEDIUM: 0.04}.get(scale, 0.0)
+    elif btype == BusinessType.SCHOOL_CANTEEN:
+        profile["canteen_outsourced"] = rng.random() < OUTSOURCED_SHARE
+    return profile
+
+
+def _diners(rng, btype: str) -> int | None:
+    if btype == BusinessType.KINDERGARTEN_CANTEEN:  # mostly 100–400 children and staff
+        return int(rng.triangular(60, 480, 200))
+    options = DINERS.get(btype)
+    return rng.choice(options) if options else None
+
+
+def _grids_by_district(grids: list[Region]) -> dict[str, tuple[list[Region], list[int]]]:
+    """Each district's grids with a weight: urban 街道 hold more businesses than 镇, 镇 more than 乡."""
+    by_district: dict[str, tuple[list[Region], list[int]]] = {}
+    for grid in grids:
+        street = grid.parent.name
+        weight = 3 if street.endswith("街道") else 1 if street.endswith("乡") else 2
+        places, weights = by_district.setdefault(grid.parent.parent.code, ([], []))
+        places.append(grid)
+        weights.append(weight)
+    return by_district
 
 
 def _uscc(rng, division: str, used: set[str]) -> str:
@@ -170,8 +252,14 @@ def generate_businesses(ctx: DemoContext) -> None:
     weights = [w for _t, w in TYPE_WEIGHTS]
     used: set[str] = set(Business.objects.values_list("uscc", flat=True))
     serial = Business.objects.count()
-    _SC_SERIALS.clear()
-    _SC_SERIALS.update({d: 0 for d in CENTRE})
+    _SERIALS.clear()
+    taken: set[str] = set(Business.objects.values_list("name", flat=True))
+    by_district = _grids_by_district(grids)
+    district_codes = sorted(by_district)
+    bureaus = {
+        d.code: licensing.county_bureau(d)
+        for d in Region.objects.filter(code__in=district_codes).select_related("parent")
+    }
     done = 0
     total = ctx.businesses
     while done < total:
@@ -179,13 +267,13 @@ def generate_businesses(ctx: DemoContext) -> None:
         businesses, extras = [], []
         for i in range(n):
             seq = serial + done + i
-            grid = rng.choice(grids)
+            places, place_weights = by_district[rng.choice(district_codes)]  # districts alike, as before
+            grid = rng.choices(places, place_weights)[0]
             district = grid.parent.parent
             btype = rng.choices(types, weights)[0]
             scale = rng.choices([Scale.SMALL, Scale.MEDIUM, Scale.LARGE], [80, 16, 4])[0]
-            diners = None
-            if btype in (BusinessType.SCHOOL_CANTEEN, BusinessType.ELDERLY_CANTEEN, BusinessType.CENTRAL_KITCHEN):
-                diners = rng.choice([120, 260, 350, 480, 650, 900, 1200, 2400])
+            diners = _diners(rng, btype)
+            profile = _profile(rng, btype, scale)
             status = rng.choices(
                 [BusinessStatus.OPERATING, BusinessStatus.SUSPENDED, BusinessStatus.CLOSED], [92, 5, 3]
             )[0]
@@ -193,38 +281,42 @@ def generate_businesses(ctx: DemoContext) -> None:
             recent = rng.random() < RECENT_SHARE
             age = rng.randrange(20, 3 * 365) if recent else rng.randrange(3 * 365, 16 * 365)
             created = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=age), dt.time(9, 0)))
+            road = rng.choice(ROADS[district.code])
             businesses.append(
                 Business(
-                    name=_name(rng, btype, grid, district, seq),
+                    name=_name(rng, btype, grid, district, seq, profile, taken),
                     uscc=_uscc(rng, district.code, used),
                     type=btype,
                     scale=scale,
                     diners_per_meal=diners,
-                    address=f"浙江省宁波市{district.name}{grid.parent.name}{rng.choice(ROADS)}{rng.randrange(1, 999)}"
-                    "号",
+                    address=f"浙江省宁波市{district.name}{grid.parent.name}{road}{rng.randrange(1, 999)}号",
                     region=grid,
                     region_path=grid.path,
                     latitude=Decimal(f"{lat + rng.uniform(-0.08, 0.08):.6f}"),
                     longitude=Decimal(f"{lng + rng.uniform(-0.08, 0.08):.6f}"),
                     status=status,
+                    imports_food=profile.get("imports_food", False),
+                    chain_headquarters=profile.get("chain_headquarters", False),
+                    special_food=profile.get("special_food", False),
+                    canteen_outsourced=profile.get("canteen_outsourced", False),
                     legal_representative=_person(rng),
                     contact_phone=_mobile(rng),
                     created_at=created,
                     updated_at=created,
                 )
             )
-            extras.append((btype, scale, diners, district.code, seq))
+            extras.append((btype, profile, district.code, seq))
         licences, staff = [], []
-        for business, (btype, scale, diners, division, seq) in zip(businesses, extras, strict=True):
+        for business, (btype, profile, division, _seq) in zip(businesses, extras, strict=True):
             # on the register since its first licence, issued the day it opened (grade history reads the
             # register and the licences by date)
-            licences.extend(_licences(rng, business, btype, division, seq, today))
+            licences.extend(_licences(rng, business, btype, profile, division, bureaus[division], today))
             present = set()
-            for role in rules.required(btype, scale, diners):
+            for role in rules.required_for(business):
                 if rng.random() < (0.86 if role == StaffRole.DIRECTOR else 0.95):  # a few gaps, on purpose
                     staff.append(_staff(rng, business, role, today))
                     present.add(role)
-            complete, missing = rules.evaluate(btype, scale, diners, present)
+            complete, missing = rules.evaluate_for(business, present)
             business.staffing_complete, business.staffing_missing = complete, missing
         Business.objects.bulk_create(businesses, batch_size=1000)  # licences and staff take their ids now
         Licence.objects.bulk_create(licences, batch_size=2000)
@@ -266,29 +358,40 @@ def _valid_until(rng, issued: dt.date, status: str, today: dt.date) -> dt.date:
     return current_end
 
 
-def _licences(rng, business: Business, btype: str, division: str, seq: int, today: dt.date) -> list[Licence]:
+def _serial(kind: str, division: str) -> int:
+    _SERIALS[(kind, division)] = serial = _SERIALS.get((kind, division), 0) + 1
+    return serial
+
+
+def _licences(
+    rng, business: Business, btype: str, profile: dict, division: str, bureau: str, today: dt.date
+) -> list[Licence]:
+    """The business's licence, numbered and issued by its district's bureau (a special-food producer's by the
+    province): SC for producers, JY for caterers, canteens and most sellers, a YB filing for sellers of
+    prepackaged food only (core/data/food_licences.py has the layouts and their sources)."""
     roll = rng.random()
     if roll < NO_LICENCE:
         return []
     issued = business.created_at.date()
     if btype == BusinessType.FOOD_SALES and roll < 0.2 + NO_LICENCE:  # prepackaged food only: filed (备案)
+        number = f"YB1{division}{_serial('YB', division):06d}{rng.randrange(10)}"
         return [
-            Licence(business=business, kind=LicenceKind.FILING, number=f"备案{division}{seq:08d}", issued_on=issued)
+            Licence(
+                business=business, kind=LicenceKind.FILING, number=number, issued_on=issued, issuing_authority=bureau
+            )
         ]
     valid_until = _valid_until(rng, issued, business.status, today)
     if btype == BusinessType.FOOD_PRODUCTION:
-        category = rng.choice(PRODUCTS)[1]
-        serial = _SC_SERIALS[division] = _SC_SERIALS.get(division, 0) + 1  # 4 digits per county
+        category = profile["category"]
+        serial = _serial(f"SC{category}", division)
         number = f"SC{category}{division}{serial % 10000:04d}{rng.randrange(10)}"
         kind = LicenceKind.PRODUCTION
+        authority = licensing.PROVINCIAL_BUREAU if category in SC_SPECIAL_CATEGORIES else bureau
     else:
-        first = {
-            BusinessType.FOOD_SALES: 1,
-            BusinessType.SCHOOL_CANTEEN: 3,
-            BusinessType.ELDERLY_CANTEEN: 3,
-        }.get(btype, 2)
-        number = f"JY{first}{division}{seq:06d}{rng.randrange(10)}"
+        digit = licensing.JY_DIGIT[btype]
+        number = f"JY{digit}{division}{_serial('JY', division):06d}{rng.randrange(10)}"
         kind = LicenceKind.BUSINESS
+        authority = bureau
     return [
         Licence(
             business=business,
@@ -296,7 +399,7 @@ def _licences(rng, business: Business, btype: str, division: str, seq: int, toda
             number=number,
             issued_on=issued,
             valid_until=valid_until,
-            issuing_authority="宁波市市场监督管理局",
+            issuing_authority=authority,
         )
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -11,6 +12,7 @@ from shian.core.exports import xlsx_bytes
 from shian.core.models import Region
 
 from .models import Business, Licence
+from .selectors import ATTRIBUTE_FIELDS
 
 
 def _local(value):
@@ -26,6 +28,7 @@ def businesses_xlsx(qs: QuerySet[Business]) -> bytes:
         _("Region"),
         _("Address"),
         _("Status"),
+        *(capfirst(Business._meta.get_field(name).verbose_name) for name in ATTRIBUTE_FIELDS),
         _("Legal representative"),
         _("Contact phone"),
         _("Two staff complete"),
@@ -42,6 +45,7 @@ def businesses_xlsx(qs: QuerySet[Business]) -> bytes:
             region_names.get(b.region_id, ""),
             b.address,
             b.get_status_display(),
+            *(_("yes") if getattr(b, name) else _("no") for name in ATTRIBUTE_FIELDS),
             b.legal_representative,
             b.contact_phone,
             _("yes") if b.staffing_complete else _("no"),
@@ -60,6 +64,7 @@ def licences_xlsx(qs: QuerySet[Licence]) -> bytes:
         _("Business"),
         _("Unified social credit code"),
         _("Region"),
+        _("Issuing authority"),
         _("Issued on"),
         _("Valid until"),
         _("Days left"),
@@ -71,6 +76,7 @@ def licences_xlsx(qs: QuerySet[Licence]) -> bytes:
             lic.business.name,
             lic.business.uscc,
             lic.business.region.name,
+            lic.issuing_authority,
             lic.issued_on,
             lic.valid_until,
             lic.days_left,

@@ -35,6 +35,8 @@ SORTS = {
 }
 
 LicenceState = Literal["valid", "expiring", "expired", "missing"]
+# a business attribute beyond the 业态 (registry.selectors.ATTRIBUTE_FIELDS): importers, chain HQs, …
+Attribute = Literal["imports_food", "chain_headquarters", "special_food", "canteen_outsourced"]
 
 
 class BusinessFilter(Schema):
@@ -45,6 +47,7 @@ class BusinessFilter(Schema):
     scale: int | None = None
     staffing: Literal["complete", "incomplete"] | None = None
     licence: LicenceState | None = None
+    attribute: Attribute | None = None
     sort: Literal[tuple(SORTS)] = "name"  # type: ignore[valid-type]
 
     @field_validator("q")
@@ -109,4 +112,6 @@ def apply_business_filter(qs: QuerySet[Business], f: BusinessFilter) -> QuerySet
         qs = qs.filter(staffing_complete=(f.staffing == "complete"))
     if f.licence:
         qs = qs.filter(licence_state_q(f.licence))
+    if f.attribute:
+        qs = qs.filter(**{f.attribute: True})
     return qs.order_by(*SORTS[f.sort])

@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.selectors import regions_for_user
+from shian.core.validators import normalise_uscc
 
 from .models import Business, Licence, Staff, StaffingRule
 from .services import BUSINESS_FIELDS, LICENCE_FIELDS, STAFF_FIELDS
@@ -24,9 +26,15 @@ class BusinessForm(forms.ModelForm):
         self.fields["region"].label_from_instance = lambda r: "\u3000" * (r.level - 1) + r.name
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        # a code as typed (full-width, with spaces) may be longer than the 18 characters it normalises to:
+        # accept it here, normalise in clean_uscc, and let the validator name what is wrong
+        uscc = self.fields["uscc"]
+        uscc.max_length = 64
+        uscc.widget.attrs["maxlength"] = "64"
+        uscc.validators = [v for v in uscc.validators if not isinstance(v, MaxLengthValidator)]
 
     def clean_uscc(self):
-        return (self.cleaned_data.get("uscc") or "").strip().upper()
+        return normalise_uscc(self.cleaned_data.get("uscc"))
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
@@ -49,7 +57,16 @@ class StaffForm(forms.ModelForm):
 class StaffingRuleForm(forms.ModelForm):
     class Meta:
         model = StaffingRule
-        fields = ["business_type", "role", "min_scale", "min_diners", "source", "active"]
+        fields = [
+            "business_type",
+            "required_attribute",
+            "role",
+            "min_scale",
+            "min_diners",
+            "diners_comparison",
+            "source",
+            "active",
+        ]
 
 
 class ImportForm(forms.Form):

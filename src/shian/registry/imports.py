@@ -30,7 +30,7 @@ from shian.core.choices import AuditAction
 from shian.core.models import Region, User
 from shian.core.policy import may
 from shian.core.scoping import ADD, CHANGE, VIEW
-from shian.core.validators import make_uscc
+from shian.core.validators import make_uscc, normalise_code
 
 from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffRole
 from .models import Business, ImportRun, Licence, Staff
@@ -62,6 +62,10 @@ COLUMNS = [
     Column("address", "地址", True),
     Column("region_code", "区划代码", True),
     Column("status", "经营状态"),
+    Column("imports_food", "进口食品"),
+    Column("chain_headquarters", "连锁总部"),
+    Column("special_food", "特殊食品"),
+    Column("canteen_outsourced", "食堂委托经营"),
     Column("latitude", "纬度"),
     Column("longitude", "经度"),
     Column("legal_representative", "法定代表人"),
@@ -69,6 +73,7 @@ COLUMNS = [
     Column("licence_number", "许可证编号"),
     Column("licence_issued_on", "发证日期"),
     Column("licence_valid_until", "有效期至"),
+    Column("licence_authority", "发证机关"),
     Column("director_name", "食品安全总监"),
     Column("director_phone", "总监电话"),
     Column("director_trained_on", "总监培训日期"),
@@ -214,18 +219,33 @@ def _choice(enum, aliases: dict[str, str] | None = None) -> Callable[[Any], Any]
 
 TYPE_ALIASES = {
     "食品生产": "production",
+    "食品生产者": "production",
     "食品销售": "sales",
+    "食品销售经营者": "sales",
     "餐饮服务": "catering",
+    "餐饮服务经营者": "catering",
     "餐饮": "catering",
     "学校食堂": "school_canteen",
+    "幼儿园食堂": "kindergarten_canteen",
+    "托幼机构食堂": "kindergarten_canteen",
+    "养老机构食堂": "elderly_canteen",
     "养老食堂": "elderly_canteen",
     "老年食堂": "elderly_canteen",
+    "其他单位食堂": "other_canteen",
+    "单位食堂": "other_canteen",
+    "机关食堂": "other_canteen",
+    "企业食堂": "other_canteen",
     "中央厨房": "central_kitchen",
-    "外卖商户": "takeout",
+    "集体用餐配送单位": "group_meal",
+    "集体用餐配送": "group_meal",
+    "入网餐饮服务提供者": "takeout",
     "网络餐饮": "takeout",
-    "进口商": "importer",
-    "进口食品": "importer",
+    "外卖商户": "takeout",
+    # 进口商 is no 业态: an importer is a seller that imports (imports_food); earlier files used it as a type
+    "进口商": "sales",
+    "进口食品": "sales",
 }
+IMPORTER_TYPE_WORDS = {"进口商", "进口食品"}
 SCALE_ALIASES = {"小型": 1, "中型": 2, "大型": 3, "小": 1, "中": 2, "大": 3}
 STATUS_ALIASES = {
     "在营": "operating",
@@ -238,6 +258,21 @@ STATUS_ALIASES = {
 parse_type = _choice(BusinessType, TYPE_ALIASES)
 parse_scale = _choice(Scale, SCALE_ALIASES)
 parse_status = _choice(BusinessStatus, STATUS_ALIASES)
+YES = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
+NO = {"否", "无", "n", "no", "false", "0"}
+
+
+def parse_bool(value: Any) -> bool | None:
+    text = _text(value).lower()
+    if not text:
+        return None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(_("not yes or no (use 是 or 否)"))
+
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -283,7 +318,11 @@ def parse_decimal(value: Any) -> Decimal | None:
 def parse_uscc(value: Any) -> str:
     if isinstance(value, float):
         raise ValueError(_("stored as a number, which loses digits: format the column as text"))
-    return _text(value).upper()
+    return normalise_code(_text(value))
+
+
+def parse_licence_number(value: Any) -> str:
+    return normalise_code(_text(value))
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -291,6 +330,11 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "type": parse_type,
     "scale": parse_scale,
     "status": parse_status,
+    "imports_food": parse_bool,
+    "chain_headquarters": parse_bool,
+    "special_food": parse_bool,
+    "canteen_outsourced": parse_bool,
+    "licence_number": parse_licence_number,
     "diners_per_meal": parse_int,
     "latitude": parse_decimal,
     "longitude": parse_decimal,
@@ -439,6 +483,8 @@ def _parse_row(
     for col, raw in zip(columns, cells, strict=False):
         if col is None:
             continue
+        if col.key == "type":
+            values["_type_text"] = _text(raw)
         try:
             parser = PARSERS.get(col.key, _text)
             values[col.key] = parser(raw) if _text(raw) else (None if col.key in PARSERS else "")
@@ -466,20 +512,32 @@ def _parse_row(
         "address": values["address"],
         "region": region,
         "status": values.get("status") or BusinessStatus.OPERATING,
+        "imports_food": bool(values.get("imports_food"))
+        or normalise_code(values.get("_type_text")) in IMPORTER_TYPE_WORDS,
+        "chain_headquarters": bool(values.get("chain_headquarters")),
+        "special_food": bool(values.get("special_food")),
+        "canteen_outsourced": bool(values.get("canteen_outsourced")),
         "latitude": values.get("latitude"),
         "longitude": values.get("longitude"),
         "legal_representative": values.get("legal_representative") or "",
         "contact_phone": values.get("contact_phone") or "",
     }
     licence = None
-    number = (values.get("licence_number") or "").upper()
+    number = values.get("licence_number") or ""
     if number:
-        kind = LicenceKind.PRODUCTION if number.startswith("SC") else LicenceKind.BUSINESS
+        kind = (
+            LicenceKind.PRODUCTION
+            if number.startswith("SC")
+            else LicenceKind.FILING
+            if number.startswith(("YB", "备案"))
+            else LicenceKind.BUSINESS
+        )
         licence = {
             "kind": kind,
             "number": number,
             "issued_on": values.get("licence_issued_on"),
             "valid_until": values.get("licence_valid_until"),
+            "issuing_authority": values.get("licence_authority") or "",
         }
         if licence["issued_on"] is None:
             errors.append(RowError(row_no, LABEL["licence_issued_on"], "", _("required when a licence is given")))
@@ -510,6 +568,10 @@ FIELD_TO_COLUMN = {
     "address": "address",
     "region": "region_code",
     "status": "status",
+    "imports_food": "imports_food",
+    "chain_headquarters": "chain_headquarters",
+    "special_food": "special_food",
+    "canteen_outsourced": "canteen_outsourced",
     "latitude": "latitude",
     "longitude": "longitude",
     "legal_representative": "legal_representative",
@@ -539,6 +601,7 @@ def _validate_models(p: ParsedRow, errors: list[RowError]) -> None:
                     "number": "licence_number",
                     "issued_on": "licence_issued_on",
                     "valid_until": "licence_valid_until",
+                    "issuing_authority": "licence_authority",
                     "kind": "licence_number",
                 },
                 p.licence,
@@ -651,6 +714,10 @@ BUSINESS_COMPARE = [
     "address",
     "region_id",
     "status",
+    "imports_food",
+    "chain_headquarters",
+    "special_food",
+    "canteen_outsourced",
     "latitude",
     "longitude",
     "legal_representative",
@@ -694,9 +761,7 @@ def _write(
     for p in parsed:  # a new business's staff are exactly the file's: evaluate 两员 before inserting
         b = p.business["_obj"]
         if b.pk is None:
-            b.staffing_complete, b.staffing_missing = rules.evaluate(
-                b.type, b.scale, b.diners_per_meal, {s["role"] for s in p.staff}
-            )
+            b.staffing_complete, b.staffing_missing = rules.evaluate_for(b, {s["role"] for s in p.staff})
     Business.objects.bulk_create(to_create, batch_size=1000)
     Business.objects.bulk_update(
         [b for b, _c in to_update],
@@ -797,7 +862,9 @@ def _write_children(
                     )
                     changed.add(business.pk)
     Licence.objects.bulk_create(new_licences, batch_size=1000)
-    Licence.objects.bulk_update(upd_licences, ["kind", "issued_on", "valid_until"], batch_size=1000)
+    Licence.objects.bulk_update(
+        upd_licences, ["kind", "issued_on", "valid_until", "issuing_authority"], batch_size=1000
+    )
     Staff.objects.bulk_create(new_staff, batch_size=1000)
     Staff.objects.bulk_update(upd_staff, ["phone", "trained_on", "active"], batch_size=1000)
     entries += [
@@ -811,30 +878,31 @@ def _write_children(
 def template_xlsx() -> bytes:
     from shian.core.exports import xlsx_bytes
 
-    example = [
-        make_uscc("91330203MA2AB1C2"),
-        "宁波市海曙区示例面馆",
-        "餐饮服务",
-        "小型",
-        "",
-        "浙江省宁波市海曙区中山西路1号",
-        "330203001",
-        "在营",
-        "29.870000",
-        "121.540000",
-        "张三",
-        "13800000000",
-        "JY23302030000018",
-        "2024-01-01",
-        "2029-01-01",
-        "",
-        "",
-        "",
-        "李四",
-        "13900000000",
-        "2025-06-01",
-    ]
-    return xlsx_bytes(_("Businesses"), [c.label for c in COLUMNS], [example])
+    example = {
+        "uscc": make_uscc("91330203MA2AB1C2"),
+        "name": "宁波市海曙区示例面馆",
+        "type": "餐饮服务",
+        "scale": "小型",
+        "address": "浙江省宁波市海曙区南门街道中山西路1号",
+        "region_code": "330203001",
+        "status": "在营",
+        "imports_food": "否",
+        "chain_headquarters": "否",
+        "special_food": "否",
+        "canteen_outsourced": "否",
+        "latitude": "29.870000",
+        "longitude": "121.540000",
+        "legal_representative": "张三",
+        "contact_phone": "13800000000",
+        "licence_number": "JY23302030000018",
+        "licence_issued_on": "2024-01-01",
+        "licence_valid_until": "2029-01-01",
+        "licence_authority": "宁波市海曙区市场监督管理局",
+        "officer_name": "李四",
+        "officer_phone": "13900000000",
+        "officer_trained_on": "2025-06-01",
+    }
+    return xlsx_bytes(_("Businesses"), [c.label for c in COLUMNS], [[example.get(c.key, "") for c in COLUMNS]])
 
 
 def error_report_xlsx(run: ImportRun) -> bytes:

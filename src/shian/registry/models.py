@@ -12,7 +12,10 @@ from django.utils.translation import pgettext_lazy
 from shian.core.models import Region, User
 from shian.core.scoping import ScopedQuerySet
 from shian.core.validators import (
+    normalise_code,
+    normalise_uscc,
     validate_business_licence,
+    validate_filing_number,
     validate_phone,
     validate_production_licence,
     validate_uscc,
@@ -85,7 +88,7 @@ class Business(models.Model):
 
     def clean(self) -> None:
         if self.uscc:
-            self.uscc = self.uscc.strip().upper()
+            self.uscc = normalise_uscc(self.uscc)
         errors = {}
         if self.latitude is not None and not (-90 <= self.latitude <= 90):
             errors["latitude"] = _("Latitude must be between -90 and 90.")
@@ -120,12 +123,14 @@ class Licence(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        self.number = (self.number or "").strip().upper()
+        self.number = normalise_code(self.number)
         try:
             if self.kind == LicenceKind.PRODUCTION:
                 validate_production_licence(self.number)
             elif self.kind == LicenceKind.BUSINESS:
                 validate_business_licence(self.number)
+            elif self.kind == LicenceKind.FILING:
+                validate_filing_number(self.number)
         except ValidationError as exc:
             errors["number"] = exc.messages
         try:
@@ -181,15 +186,39 @@ class Staff(models.Model):
 
 
 class StaffingRule(models.Model):
-    """Which business types must appoint which of the two staff (两员), by scale and diners.
+    """Which business types must appoint which of the two staff (两员), by attribute, scale and diners.
 
-    A business needs ``role`` when its type matches and it meets every threshold given on the row;
-    rows are alternatives. Editable by a city administrator: provinces revise these."""
+    A business needs ``role`` when its type matches, it has ``required_attribute`` (if one is given)
+    and it meets every threshold given on the row; rows are alternatives. Diners thresholds say how the
+    number itself counts: the regulations write 以上 (at least: 300 counts) or 超过 (more than: 1000 does
+    not count). Editable by a city administrator: provinces revise these. Contradictory rows (the same
+    threshold both inclusive and exclusive, duplicates) are refused by ``clean``."""
+
+    class Attribute(models.TextChoices):
+        # values are Business boolean fields
+        SPECIAL_FOOD = "special_food", _("special foods")
+        CHAIN_HEADQUARTERS = "chain_headquarters", _("chain headquarters")
+        CANTEEN_OUTSOURCED = "canteen_outsourced", _("canteen outsourced")
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "gte", _("at least (≥, the number itself counts: 以上)")
+        MORE_THAN = "gt", _("more than (>, the number itself does not count: 超过)")
 
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
+    required_attribute = models.CharField(
+        _("only when the business has"),
+        max_length=24,
+        choices=Attribute.choices,
+        blank=True,
+        default="",
+        help_text=_("Leave blank for every business of the type."),
+    )
     role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices)
     min_scale = models.PositiveSmallIntegerField(_("from scale"), choices=Scale.choices, null=True, blank=True)
-    min_diners = models.PositiveIntegerField(_("from diners per meal"), null=True, blank=True)
+    min_diners = models.PositiveIntegerField(_("diners per meal threshold"), null=True, blank=True)
+    diners_comparison = models.CharField(
+        _("diners comparison"), max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST
+    )
     source = models.CharField(_("source"), max_length=255)
     active = models.BooleanField(pgettext_lazy("rule in force", "active"), default=True)
 
@@ -199,18 +228,72 @@ class StaffingRule(models.Model):
     class Meta:
         verbose_name = _("staffing rule")
         verbose_name_plural = _("staffing rules")
-        ordering = ["business_type", "role", "min_scale", "min_diners"]
+        ordering = ["business_type", "role", "required_attribute", "min_scale", "min_diners"]
 
     def __str__(self) -> str:
         return f"{self.get_business_type_display()} → {self.get_role_display()}"
 
-    def applies_to(self, business_type: str, scale: int, diners: int | None) -> bool:
-        return (
-            self.active
-            and self.business_type == business_type
-            and (self.min_scale is None or scale >= self.min_scale)
-            and (self.min_diners is None or (diners or 0) >= self.min_diners)
-        )
+    @property
+    def condition(self) -> str:
+        """The row's condition in words, e.g. "chain headquarters; > 1000 diners"."""
+        parts = []
+        if self.required_attribute:
+            parts.append(str(self.get_required_attribute_display()))
+        if self.min_scale is not None:
+            parts.append(_("from %(scale)s") % {"scale": self.get_min_scale_display()})
+        if self.min_diners is not None:
+            sign = ">" if self.diners_comparison == self.Comparison.MORE_THAN else "≥"
+            parts.append(_("%(sign)s %(n)s diners per meal") % {"sign": sign, "n": self.min_diners})
+        return "; ".join(parts) or str(_("every business of the type"))
+
+    def applies_to(
+        self, business_type: str, scale: int, diners: int | None, attributes: frozenset[str] | set[str] = frozenset()
+    ) -> bool:
+        if not (self.active and self.business_type == business_type):
+            return False
+        if self.required_attribute and self.required_attribute not in attributes:
+            return False
+        if self.min_scale is not None and scale < self.min_scale:
+            return False
+        if self.min_diners is not None:
+            served = diners or 0
+            if self.diners_comparison == self.Comparison.MORE_THAN:
+                return served > self.min_diners
+            return served >= self.min_diners
+        return True
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.min_diners is not None and self.min_diners < 0:
+            errors["min_diners"] = _("The diners threshold cannot be negative.")
+        if self.diners_comparison == self.Comparison.MORE_THAN and self.min_diners is None:
+            errors["min_diners"] = _("“More than” needs a diners per meal threshold.")
+        if errors:
+            raise ValidationError(errors)
+        if not (self.active and self.business_type and self.role):
+            return  # inactive rows take part in nothing, so they contradict nothing
+        same = StaffingRule.objects.filter(
+            active=True,
+            business_type=self.business_type,
+            role=self.role,
+            required_attribute=self.required_attribute or "",
+            min_scale=self.min_scale,
+            min_diners=self.min_diners,
+        ).exclude(pk=self.pk)
+        for other in same:
+            if other.diners_comparison != self.diners_comparison:
+                raise ValidationError(  # on the threshold: the field every rule form shows
+                    {
+                        "min_diners": _(
+                            "Rule #%(pk)s already counts %(n)s diners for this type and role as “%(other)s”: "
+                            "one threshold cannot be both inclusive and exclusive. Edit or deactivate that rule."
+                        )
+                        % {"pk": other.pk, "n": other.min_diners, "other": other.get_diners_comparison_display()}
+                    }
+                )
+            raise ValidationError(
+                _("This rule repeats active rule #%(pk)s (%(source)s).") % {"pk": other.pk, "source": other.source}
+            )
 
 
 class BusinessAccount(models.Model):

@@ -174,3 +174,11 @@ def accounts_of(business: Business):
     from shian.core.models import User
 
     return User.objects.filter(business_account__business=business)
+
+
+ATTRIBUTE_FIELDS = ("imports_food", "chain_headquarters", "special_food", "canteen_outsourced")
+
+
+def business_attributes(business: Business) -> list[str]:
+    """The labels of the attributes a business has beyond its 业态 (importer, chain headquarters, …)."""
+    return [str(Business._meta.get_field(name).verbose_name) for name in ATTRIBUTE_FIELDS if getattr(business, name)]

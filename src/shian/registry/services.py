@@ -19,7 +19,7 @@ from shian.core.models import Region, User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 
 from .models import Business, BusinessAccount, Licence, Staff, StaffingRule
-from .staffing import RuleBook
+from .staffing import ATTRIBUTES, RuleBook, true_attributes
 
 BUSINESS_FIELDS = [
     "name",
@@ -32,6 +32,10 @@ BUSINESS_FIELDS = [
     "latitude",
     "longitude",
     "status",
+    "imports_food",
+    "chain_headquarters",
+    "special_food",
+    "canteen_outsourced",
     "legal_representative",
     "contact_phone",
 ]
@@ -213,9 +217,11 @@ def _staffing_refresh_chunk(businesses, staff, rules: RuleBook) -> int:
     for business_id, role in staff.values_list("business_id", "role").iterator(chunk_size=5000):
         present[business_id].add(role)
     changed = []
-    rows = businesses.values_list("pk", "type", "scale", "diners_per_meal", "staffing_complete", "staffing_missing")
-    for pk, btype, scale, diners, was_complete, was_missing in rows.iterator(chunk_size=5000):
-        complete, missing = rules.evaluate(btype, scale, diners, present.get(pk, set()))
+    rows = businesses.values_list(
+        "pk", "type", "scale", "diners_per_meal", "staffing_complete", "staffing_missing", *ATTRIBUTES
+    )
+    for pk, btype, scale, diners, was_complete, was_missing, *flags in rows.iterator(chunk_size=5000):
+        complete, missing = rules.evaluate(btype, scale, diners, present.get(pk, set()), true_attributes(flags))
         if complete != was_complete or missing != was_missing:
             changed.append(Business(pk=pk, staffing_complete=complete, staffing_missing=missing))
     Business.objects.bulk_update(changed, ["staffing_complete", "staffing_missing"], batch_size=2000)

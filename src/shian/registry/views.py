@@ -20,6 +20,7 @@ from . import exports, imports, selectors, services
 from .choices import BusinessStatus, BusinessType, Scale
 from .filters import SORTS, BusinessFilter
 from .forms import BusinessForm, ImportForm, LicenceForm, StaffForm, StaffingRuleForm
+from .licensing import licence_warnings
 from .models import Business, ImportRun, Licence, Staff, StaffingRule
 
 PAGE_SIZE = 50
@@ -60,6 +61,7 @@ def business_list(request):
         "types": BusinessType.choices,
         "statuses": BusinessStatus.choices,
         "scales": Scale.choices,
+        "attributes": [(name, Business._meta.get_field(name).verbose_name) for name in selectors.ATTRIBUTE_FIELDS],
         "regions": selectors.region_filter_choices(request.user),
         "sort": f.sort,
         "sorts": SORTS,
@@ -174,7 +176,11 @@ def business_delete(request, pk: int):
 
 # --- tabs -------------------------------------------------------------------------------------
 def render_profile_tab(request, business):
-    return render(request, "registry/_tab_profile.html", {"business": business})
+    return render(
+        request,
+        "registry/_tab_profile.html",
+        {"business": business, "attributes": selectors.business_attributes(business)},
+    )
 
 
 def render_licences_tab(request, business):
@@ -183,7 +189,7 @@ def render_licences_tab(request, business):
         "registry/_tab_licences.html",
         {
             "business": business,
-            "licences": business.licences.order_by("-valid_until"),
+            "licences": [(lic, licence_warnings(lic, business)) for lic in business.licences.order_by("-valid_until")],
             "can_change": may(request.user, CHANGE, Licence),
             "can_add": may(request.user, ADD, Licence),
             "today": timezone.localdate(),

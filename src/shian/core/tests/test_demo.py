@@ -107,7 +107,14 @@ def test_demo_has_three_years_of_history(db):
 
     old = Hazard.objects.filter(found_on__lt=two_years_ago)
     assert old.exists() and not old.exclude(state="closed").exists()  # long since closed
-    assert old.filter(escalated_on__isnull=False).exists()  # some became cases when overdue
+    assert old.filter(escalated_on__isnull=False).exists()  # some became cases (an accepted lead) when overdue
+    # 立案 is a person's decision: leads accepted with their approver, declined with a reason, some open
+    from shian.hazards.models import CaseLead
+
+    assert CaseLead.objects.filter(state="accepted").exclude(approver="").exists()
+    assert CaseLead.objects.filter(state="declined").exclude(decline_reason="").exists()
+    assert CaseLead.objects.filter(state="open").exists()
+    assert not CaseLead.objects.filter(state="accepted", approver="").exists()
     hazard = old.filter(escalated_on__isnull=True).first()
     events = list(hazard.events.order_by("at", "id"))
     assert [e.to_state for e in events][-2:] == ["verified", "closed"]
@@ -116,3 +123,74 @@ def test_demo_has_three_years_of_history(db):
     assert Evidence.objects.filter(hazard=hazard).exists()
     recent = Hazard.objects.filter(source="inspection", found_on__gte=today - dt.timedelta(days=10))
     assert not recent.filter(state="closed").exists()
+
+
+def _register_only(businesses: int = 1500):
+    """The regions, logins and register steps of the demo, without the later history (fast)."""
+    from shian.core import demo
+
+    ctx = demo.DemoContext(size="test", businesses=businesses)
+    for step in demo.steps():
+        if step.key.startswith(("core.", "registry.")):
+            step.run(ctx)
+
+
+def test_demo_geography_is_ningbos_real_townships(db):
+    from shian.core.data.ningbo import TOWNSHIPS
+
+    _register_only(300)
+    streets = Region.objects.filter(level=3).select_related("parent")
+    assert {(s.code, s.name) for s in streets} == {(code, name) for code, name, _level in TOWNSHIPS}
+    for street in streets:  # each under the county its code names: no 宁海县慈城镇
+        assert street.parent.code == street.code[:6], street
+    assert Region.objects.get(name="东胜街道").parent.name == "鄞州区"
+    assert Region.objects.get(name="慈城镇").parent.name == "江北区"
+    assert {s.name for s in Region.objects.filter(parent__name="海曙区")} >= {"南门街道", "鼓楼街道", "龙观乡"}
+    # the street login is a 海曙区 street
+    assert User.objects.get(username="street").region.parent.name == "海曙区"
+
+
+def test_demo_register_has_every_kind_of_business_credibly(db):
+    from shian.core.data.food_licences import SC_CATEGORIES, SC_SPECIAL_CATEGORIES
+    from shian.registry.licensing import PROVINCIAL_BUREAU, county_bureau, licence_warnings
+
+    _register_only(1500)
+    businesses = Business.objects.select_related("region__parent__parent__parent")
+    kindergartens = businesses.filter(type=BusinessType.KINDERGARTEN_CANTEEN)
+    assert kindergartens.count() >= 10
+    assert all("幼儿园" in k.name for k in kindergartens)
+    diners = [k.diners_per_meal for k in kindergartens]
+    assert sum(100 <= d <= 400 for d in diners) >= 0.7 * len(diners)
+    assert not businesses.filter(type=BusinessType.SCHOOL_CANTEEN, name__contains="幼儿园").exists()
+    assert businesses.filter(type=BusinessType.GROUP_MEAL).exists()
+    assert businesses.filter(type=BusinessType.OTHER_CANTEEN, name__contains="机关食堂").exists()
+    assert businesses.filter(type=BusinessType.CATERING, chain_headquarters=True).exists()
+    assert businesses.filter(type=BusinessType.SCHOOL_CANTEEN, canteen_outsourced=True).exists()
+    importers = businesses.filter(imports_food=True)
+    assert importers.exists() and set(importers.values_list("type", flat=True)) == {BusinessType.FOOD_SALES}
+    assert all(any(w in b.name for w in ("进出口", "进口", "国际贸易")) for b in importers)
+    special = businesses.filter(special_food=True)
+    assert special.exists() and set(special.values_list("type", flat=True)) == {BusinessType.FOOD_PRODUCTION}
+    for business in businesses:
+        street, district = business.region.parent, business.region.parent.parent
+        assert business.address.startswith(f"浙江省宁波市{district.name}{street.name}"), business.address
+    # licences: SC categories of the catalogue, special foods from the province; JY and YB from the district
+    # bureau, with the district's code in the number
+    for licence in Licence.objects.select_related("business__region__parent__parent__parent"):
+        district = licence.business.region.parent.parent
+        assert licence_warnings(licence) == [], licence.number
+        if licence.kind == "SC":
+            assert licence.number[2:5] in SC_CATEGORIES
+            special_category = licence.number[2:5] in SC_SPECIAL_CATEGORIES
+            assert special_category == licence.business.special_food, licence.number
+            expected = PROVINCIAL_BUREAU if special_category else county_bureau(district)
+        else:
+            assert licence.number[3:9] == district.code, licence.number
+            expected = county_bureau(district)
+        assert licence.issuing_authority == expected, licence.number
+    assert Licence.objects.filter(kind="filing", number__startswith="YB1").exists()
+    assert not Licence.objects.filter(issuing_authority="宁波市市场监督管理局").exists()
+    for business in Business.objects.all()[:200]:
+        business.full_clean()
+    for licence in Licence.objects.all()[:300]:
+        licence.full_clean()

@@ -50,7 +50,7 @@ def row(n: int, **over) -> list:
         "officer_phone": "13900000000",
         "officer_trained_on": "2025-06-01",
     } | over
-    return [values[c.key] for c in COLUMNS]
+    return [values.get(c.key, "") for c in COLUMNS]
 
 
 def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:

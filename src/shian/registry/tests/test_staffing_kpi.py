@@ -12,7 +12,9 @@ def test_default_rules_follow_the_regulations(db):
     assert book.required(BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 499) == ["officer"]
     assert book.required(BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 500) == ["director", "officer"]
     assert book.required(BusinessType.ELDERLY_CANTEEN, Scale.SMALL, 300) == ["director", "officer"]
-    assert book.required(BusinessType.CENTRAL_KITCHEN, Scale.SMALL, 1000) == ["director", "officer"]
+    # Order 60: central kitchens serving *more than* 1000 (超过): 1000 itself does not count
+    assert book.required(BusinessType.CENTRAL_KITCHEN, Scale.SMALL, 1000) == ["officer"]
+    assert book.required(BusinessType.CENTRAL_KITCHEN, Scale.SMALL, 1001) == ["director", "officer"]
     assert all(rule.source for rule in StaffingRule.objects.all())
 
 
@@ -41,13 +43,14 @@ def test_editing_a_rule_recomputes(users, city, web):
     services.staffing_refresh()
     school.refresh_from_db()
     assert not school.staffing_complete
-    rule = StaffingRule.objects.get(business_type="school_canteen", role=StaffRole.DIRECTOR)
+    rule = StaffingRule.objects.get(business_type="school_canteen", role=StaffRole.DIRECTOR, required_attribute="")
     response = web(users["admin"]).post(
         f"/registry/staffing/rules/{rule.pk}/edit/",
         {
             "business_type": "school_canteen",
             "role": "director",
             "min_diners": 1000,
+            "diners_comparison": "gte",
             "source": rule.source,
             "active": "on",
         },
