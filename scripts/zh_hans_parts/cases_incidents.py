@@ -70,12 +70,13 @@ ZH = {
     ),
     "整改按期闭环率 = hazards closed after rectification on or before their deadline (or with no deadline set) "
     "and with no case opened (立案) ÷ hazards whose loop has ended (closed, or with a case opened and not yet "
-    "closed), × 100, over every hazard recorded for businesses in your scope. A hazard on which a case was "
-    "opened counts against the rate, whether or not its case is closed since. Median days: from the day found to "
-    "the day closed, over closed hazards.": (
+    "closed), × 100, over the hazards of businesses in your scope whose loop ended in the last 365 days (closed, "
+    "or the case opened, on that day or later). A hazard on which a case was opened counts against the rate, "
+    "whether or not its case is closed since. Median days: from the day found to the day closed, over the hazards "
+    "closed in those 365 days.": (
         "整改按期闭环率 = 在整改期限内（或未设期限）整改闭环且未立案的隐患数 ÷ 流程已结束的隐患数（已闭环，"
-        "或已立案尚未办结）× 100，统计范围为您辖区内经营主体的全部隐患。已立案的隐患无论案件是否办结均计为未按期。"
-        "中位天数：已闭环隐患从发现到闭环的天数。"
+        "或已立案尚未办结）× 100，统计范围为您辖区内经营主体近 365 天内流程结束（闭环或立案）的隐患。"
+        "已立案的隐患无论案件是否办结均计为未按期。中位天数：近 365 天内闭环的隐患从发现到闭环的天数。"
     ),
     "Case leads (案件线索) about hazards of businesses in your scope on which no one has yet decided, today: "
     "neither a case opened (立案) nor declined (不予立案). A lead is raised by the nightly job for a serious hazard "

@@ -55,9 +55,10 @@ def tiles(user, k) -> list[Tile]:
             definition=_(
                 "整改按期闭环率 = hazards closed after rectification on or before their deadline (or with no "
                 "deadline set) and with no case opened (立案) ÷ hazards whose loop has ended (closed, or with a "
-                "case opened and not yet closed), × 100, over every hazard recorded for businesses in your scope. "
-                "A hazard on which a case was opened counts against the rate, whether or not its case is closed "
-                "since. Median days: from the day found to the day closed, over closed hazards."
+                "case opened and not yet closed), × 100, over the hazards of businesses in your scope whose loop "
+                "ended in the last 365 days (closed, or the case opened, on that day or later). A hazard on which "
+                "a case was opened counts against the rate, whether or not its case is closed since. Median days: "
+                "from the day found to the day closed, over the hazards closed in those 365 days."
             ),
         ),
     ]

@@ -35,6 +35,8 @@ def hazards(city):
     10 escalated           −50    −35  esc −27               ended, not on time, not open
     11 closed              −5     —            closed −2     on time (no deadline), 3 days
     12 ordered (Jiangbei)  −20    −3                         open, overdue
+    13 closed              −420   −405         closed −400   on time, but its loop ended over 365 days ago
+    14 escalated           −420   −405 esc −380              ended over 365 days ago: outside the rate too
     """
     shop = BusinessFactory(region=city["haishu_grid"])
     other = BusinessFactory(region=city["jiangbei_grid"])
@@ -51,6 +53,8 @@ def hazards(city):
         (shop, S.ESCALATED, -50, -35, -27, None),
         (shop, S.CLOSED, -5, None, None, -2),
         (other, S.ORDERED, -20, -3, None, None),
+        (shop, S.CLOSED, -420, -405, None, -400),
+        (shop, S.ESCALATED, -420, -405, -380, None),
     ]
     for business, state, found, deadline, escalated, closed in rows:
         Hazard.objects.create(
@@ -79,8 +83,8 @@ def test_overdue_hazards(users, hazards):
 
 
 def test_closed_on_time_rate_and_median(users, hazards):
-    # ended: closed 6 7 8 9 11 and still escalated 10 = 6; on time: 6 7 11 = 3 → 50.0
-    # days to close: 14 15 20 50 3 → median 15
+    # ended in the last 365 days: closed 6 7 8 9 11 and still escalated 10 = 6 (13 and 14 ended earlier);
+    # on time: 6 7 11 = 3 → 50.0; days to close: 14 15 20 50 3 → median 15 (13's 20 days not counted)
     with translation.override("en"):
         tile = tiles_of(users["haishu"])["hazards_on_time"]
     assert (tile.value, tile.unit) == ("50.0", "%")
