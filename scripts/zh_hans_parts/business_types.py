@@ -17,5 +17,5 @@ ZH = {
 
 ZH_CONTEXT = {
     ("business status", "Deregistered"): "注销",
-    ("business status", "Licence revoked"): "吊销许可证",
+    ("business status", "Licence revoked"): "吊销",
 }

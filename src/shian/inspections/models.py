@@ -233,6 +233,14 @@ class RatingPolicy(models.Model):
         from django.core.exceptions import ValidationError
 
         order = list(RatedLevel.values)  # best first
+        if self.best_level_nonconform in (RatedLevel.EXCELLENT, RatedLevel.GOOD):
+            raise ValidationError(
+                {
+                    "best_level_nonconform": _(
+                        "An inspection that does not conform cannot give 优秀 or 良好, whatever its score."
+                    )
+                }
+            )
         if order.index(self.best_level_nonconform) < order.index(self.best_level_basically):
             raise ValidationError(
                 {"best_level_nonconform": _("A 不符合 inspection cannot be rated above a 基本符合 one.")}

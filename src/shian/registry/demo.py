@@ -234,10 +234,28 @@ def _grids_by_district(grids: list[Region]) -> dict[str, tuple[list[Region], lis
     return by_district
 
 
-def _uscc(rng, division: str, used: set[str]) -> str:
+def _holder_kind(r: float, btype: str, name: str, scale: int) -> str:
+    """The USCC's first two characters (GB 32100 表1) as the holder would have them: a public school's or
+    care home's canteen is held by a 事业单位 (12) or a private one by a 民办非企业单位 (52), an office canteen
+    by a 机关 (11), a small shop often by an 个体工商户 (92), the rest by an 企业 (91)."""
+    if btype in (BusinessType.SCHOOL_CANTEEN, BusinessType.KINDERGARTEN_CANTEEN):
+        return "12" if r < 0.8 else "52"
+    if "有限公司" in name and btype != BusinessType.OTHER_CANTEEN:
+        return "91"
+    if btype == BusinessType.ELDERLY_CANTEEN:
+        return "12" if r < 0.5 else "52"
+    if btype == BusinessType.OTHER_CANTEEN:
+        return "11" if any(w in name for w in ("机关", "政府", "局", "委员会")) else ("12" if "医院" in name else "91")
+    if btype in (BusinessType.CATERING, BusinessType.TAKEOUT, BusinessType.FOOD_SALES) and scale == 1:
+        return "92" if r < 0.6 else "91"
+    return "91"
+
+
+def _uscc(rng, division: str, used: set[str], btype: str = "", name: str = "", scale: int = 2) -> str:
+    kind = _holder_kind(rng.random(), btype, name, scale)
     while True:
         org = "".join(rng.choice(USCC_CHARSET) for _ in range(8))
-        code = make_uscc(f"{rng.choice(['91', '91', '92'])}{division}{org}")
+        code = make_uscc(f"{kind}{division}{org}")
         if code not in used:
             used.add(code)
             return code
@@ -275,17 +293,19 @@ def generate_businesses(ctx: DemoContext) -> None:
             diners = _diners(rng, btype)
             profile = _profile(rng, btype, scale)
             status = rng.choices(
-                [BusinessStatus.OPERATING, BusinessStatus.SUSPENDED, BusinessStatus.CLOSED], [92, 5, 3]
+                [BusinessStatus.OPERATING, BusinessStatus.SUSPENDED, BusinessStatus.CLOSED, BusinessStatus.REVOKED],
+                [92, 5, 2.6, 0.4],
             )[0]
             lat, lng = CENTRE[district.code]
             recent = rng.random() < RECENT_SHARE
             age = rng.randrange(20, 3 * 365) if recent else rng.randrange(3 * 365, 16 * 365)
             created = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=age), dt.time(9, 0)))
             road = rng.choice(ROADS[district.code])
+            name = _name(rng, btype, grid, district, seq, profile, taken)
             businesses.append(
                 Business(
-                    name=_name(rng, btype, grid, district, seq, profile, taken),
-                    uscc=_uscc(rng, district.code, used),
+                    name=name,
+                    uscc=_uscc(rng, district.code, used, btype, name, scale),
                     type=btype,
                     scale=scale,
                     diners_per_meal=diners,
@@ -333,7 +353,12 @@ RECENT_SHARE = 0.18  # businesses opened in the last three years
 NO_LICENCE = 0.01  # no licence on record: a gap the dashboard shows
 # a licence not renewed at the end of its last term (within the last two years): operating businesses
 # rarely (the "expired licences" tile), suspended and deregistered ones often
-LAPSED = {BusinessStatus.OPERATING: 0.05, BusinessStatus.SUSPENDED: 0.6, BusinessStatus.CLOSED: 0.8}
+LAPSED = {
+    BusinessStatus.OPERATING: 0.05,
+    BusinessStatus.SUSPENDED: 0.6,
+    BusinessStatus.CLOSED: 0.8,
+    BusinessStatus.REVOKED: 1.0,  # a revoked licence is not valid
+}
 TERM_YEARS = 5
 
 

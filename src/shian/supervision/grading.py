@@ -105,6 +105,7 @@ class RuleBook:
                     "factor": "cap",
                     "key": "dynamic_max",
                     "points": float(self.dynamic_max - dynamic_points),
+                    "cap": float(self.dynamic_max),
                     "note": f"dynamic points capped at {self.dynamic_max}",
                 }
             )

@@ -188,5 +188,16 @@ def reason_label(reason: dict) -> str:
     return str(indicator.label) if indicator else key
 
 
+def reason_note(reason: dict) -> str:
+    """A grade reason's note in the viewer's language: the notes the grading engine writes (the cap, the
+    end of a grade) are keys stored in English; a factor's own note is shown as stored."""
+    factor = reason.get("factor")
+    if factor == "cap":
+        return str(_("dynamic points capped at %(n)s") % {"n": reason.get("cap") or reason.get("note", "").split()[-1]})
+    if factor == "status":
+        return ""  # the label already says it: "no longer operating: …"
+    return reason.get("note", "")
+
+
 def trigger_label(trigger: str) -> str:
     return str(TRIGGER_LABELS.get(trigger, trigger))

@@ -168,7 +168,11 @@ def _add_errors(form, exc: ValidationError) -> None:
 def render_business_tab(request, business):
     grade = BusinessGrade.objects.filter(business=business).select_related("rule_set").first()
     band = GradeBand.objects.filter(rule_set=grade.rule_set, grade=grade.grade).first() if grade else None
-    reasons = [dict(r, label=selectors.reason_label(r)) for r in grade.reasons] if grade else []
+    reasons = (
+        [dict(r, label=selectors.reason_label(r), note=selectors.reason_note(r)) for r in grade.reasons]
+        if grade
+        else []
+    )
     key_rules = {r.pk: r for r in selectors.key_rules(grade.rule_set)} if grade and grade.key_supervision else {}
     key_reasons = [(r["label"], key_rules.get(r.get("rule"))) for r in grade.key_reasons] if key_rules else []
     history = [(c, selectors.trigger_label(c.trigger)) for c in selectors.grade_history(business.pk)[:50]]

@@ -20,12 +20,13 @@ The check-digit algorithms are not published in the measures: only formats are v
 
 SC_SOURCE = (
     "食品生产许可管理办法（市场监管总局令第24号，2020）第二十九条; 食品生产许可分类目录（市场监管总局公告2020年第8号 "
-    "附件）类别编号 01–32"
+    "附件）: 许可证编号第3–5位为食品类别编码，首位 1 为食品（1 + 目录类别序号，101–131），"
+    "首位 2 为食品添加剂（201–203）"
 )
 JY_SOURCE = "食品经营许可和备案管理办法（市场监管总局令第78号，2023-12-01施行）: 许可证编号 JY+14位"
 YB_SOURCE = (
     "食品经营许可和备案管理办法（市场监管总局令第78号，2023-12-01施行）: 仅销售预包装食品备案编号 YB+14位 "
-    "(format as read from the measures; not confirmed with the search tools on 2026-11-29)"
+    "（格式按该办法条文理解，尚未与公布文本逐条核对，待核实）"
 )
 
 # SC food category (3 digits) → name

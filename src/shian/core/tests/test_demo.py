@@ -163,6 +163,15 @@ def test_demo_register_has_every_kind_of_business_credibly(db):
     assert sum(100 <= d <= 400 for d in diners) >= 0.7 * len(diners)
     assert not businesses.filter(type=BusinessType.SCHOOL_CANTEEN, name__contains="幼儿园").exists()
     assert businesses.filter(type=BusinessType.GROUP_MEAL).exists()
+    # the credit code's holder kind (GB 32100 表1) fits the holder: schools are 事业单位/民办非企业, office
+    # canteens 机关, companies 企业; no 有限公司 is an 个体工商户
+    kinds = {b.uscc[:2] for b in kindergartens} | {
+        b.uscc[:2] for b in businesses.filter(type=BusinessType.SCHOOL_CANTEEN)
+    }
+    assert kinds <= {"12", "52"} and "12" in kinds
+    assert all(b.uscc[:2] == "11" for b in businesses.filter(name__endswith="机关食堂"))
+    assert not businesses.filter(name__contains="有限公司", uscc__startswith="92").exists()
+    assert businesses.filter(status="revoked").exists()  # correction 8 is visible: revoked, no current grade
     assert businesses.filter(type=BusinessType.OTHER_CANTEEN, name__contains="机关食堂").exists()
     assert businesses.filter(type=BusinessType.CATERING, chain_headquarters=True).exists()
     assert businesses.filter(type=BusinessType.SCHOOL_CANTEEN, canteen_outsourced=True).exists()

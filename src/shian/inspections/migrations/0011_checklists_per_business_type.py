@@ -54,6 +54,14 @@ SAMPLES = (
     "按规定留样：每餐次每个品种不少于 125 克，专用冷藏设备冷藏不少于 48 小时，标明留样时间、品名、留样人",
     True,
 )
+# 餐饮服务食品安全操作规范 (2018) 留样: required (应) of school, childcare, elderly-care and hospital canteens,
+# central kitchens, group-meal distributors, site canteens serving more than 100; advised (宜) of the others —
+# so for the other workplace canteens it is a general item, not a key one
+SAMPLES_ADVISED = (
+    "留样",
+    "留样（医院食堂、供餐超过 100 人的工地食堂等应留样，其他单位食堂宜留样）：每餐次每个品种不少于 125 克，冷藏不少于 48 小时",
+    False,
+)
 SCHOOL = [
     ("人员管理", "每日晨检：从业人员无发热、腹泻、皮肤伤口或感染、咽部炎症等，晨检记录完整", True),
     ("陪餐", "学校（幼儿园）相关负责人按规定陪餐，陪餐记录完整", False),
@@ -179,7 +187,7 @@ def forward(apps, schema_editor):
     _template(apps, "school_canteen", "学校食堂监督检查表", canteen + SCHOOL, SCHOOL_SOURCE)
     _template(apps, "kindergarten_canteen", "幼儿园（托幼机构）食堂监督检查表", canteen + SCHOOL, SCHOOL_SOURCE)
     _template(apps, "elderly_canteen", "养老机构食堂监督检查表", canteen, CATERING_SOURCE)
-    _template(apps, "other_canteen", "单位食堂监督检查表", canteen, CATERING_SOURCE)
+    _template(apps, "other_canteen", "单位食堂监督检查表", CATERING + [SAMPLES_ADVISED], CATERING_SOURCE)
     _template(apps, "central_kitchen", "中央厨房监督检查表", canteen + DELIVERY, DELIVERY_SOURCE)
     _template(apps, "group_meal", "集体用餐配送单位监督检查表", canteen + DELIVERY, DELIVERY_SOURCE)
     _template(apps, "production", "食品生产监督检查要点表", PRODUCTION, PRODUCTION_SOURCE)

@@ -68,3 +68,17 @@ def test_a_new_type_starts_on_its_own_list(users, city):
         business = BusinessFactory(region=city["haishu_grid"], type=btype)
         inspection = services.inspection_start(actor=users["inspector"], business=business)
         assert inspection.template.business_type == btype and inspection.results.count() >= 18
+
+
+def test_samples_are_key_only_where_the_2018_rules_require_them(db):
+    """留样 is required (应) of school, kindergarten, elderly-care canteens, central kitchens and group-meal
+    distributors — a key item there; other workplace canteens are only advised (宜): a general item, so a
+    missing sample alone does not make a 机关 canteen's inspection 不符合."""
+
+    def sample_item(btype):
+        template = ChecklistTemplate.objects.get(business_type=btype, active=True)
+        return template.items.get(section="留样")
+
+    for btype in ("school_canteen", "kindergarten_canteen", "elderly_canteen", "central_kitchen", "group_meal"):
+        assert sample_item(btype).is_key, btype
+    assert not sample_item("other_canteen").is_key

@@ -109,6 +109,12 @@ def test_the_best_level_per_conclusion_is_editable_data(users, shop):
     policy.best_level_basically, policy.best_level_nonconform = RatedLevel.FAIR, RatedLevel.GOOD
     with pytest.raises(ValidationError):  # a 不符合 inspection rated above a 基本符合 one: refused
         policy.full_clean()
+    policy.best_level_basically, policy.best_level_nonconform = RatedLevel.EXCELLENT, RatedLevel.EXCELLENT
+    with pytest.raises(ValidationError, match="优秀|Excellent|excellent|does not conform"):  # never 优秀/良好
+        policy.full_clean()
+    policy.best_level_nonconform = RatedLevel.GOOD
+    with pytest.raises(ValidationError):
+        policy.full_clean()
 
 
 def test_a_conforming_inspection_is_rated_by_its_score(db):

@@ -17,7 +17,8 @@ CATERING = [
     "central_kitchen",
     "group_meal",
 ]
-SAMPLES = ["school_canteen", "kindergarten_canteen", "elderly_canteen", "other_canteen", "central_kitchen", "group_meal"]
+# 留样 is required (应) of these; other workplace canteens are only advised (宜) to keep samples (2018 规范)
+SAMPLES = ["school_canteen", "kindergarten_canteen", "elderly_canteen", "central_kitchen", "group_meal"]
 SCHOOLS = ["school_canteen", "kindergarten_canteen"]
 DUTY = "SAMR Order 60 (2022) 日管控 against the 风险管控清单; canteens: 集中用餐单位落实食品安全主体责任监督管理规定 (2025)"
 PRACTICE = "餐饮服务食品安全操作规范 (SAMR 2018)"

@@ -32,8 +32,9 @@ def test_each_type_gets_its_own_items(db):
     assert "封签" in texts("takeout") and "留样" not in texts("takeout")
     for btype in ("central_kitchen", "group_meal"):
         assert "配送食品温度" in texts(btype) and "留样" in texts(btype)
-    for btype in ("elderly_canteen", "other_canteen"):
-        assert "留样" in texts(btype) and "陪餐" not in texts(btype)
+    assert "留样" in texts("elderly_canteen") and "陪餐" not in texts("elderly_canteen")
+    # 2018 规范: other workplace canteens are advised (宜), not required, to keep samples
+    assert "留样" not in texts("other_canteen") and "陪餐" not in texts("other_canteen")
     for btype in BusinessType.values:
         assert len(services.daily_items_for_type(btype)) >= 5, btype
 

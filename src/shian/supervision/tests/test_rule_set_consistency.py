@@ -40,7 +40,16 @@ def test_dynamic_factors_totalling_100_give_dynamic_60(cn):
     assert result.dynamic_points == 60
     assert result.score == 15 + 60 and result.grade == "D"
     cap = [r for r in result.reasons if r["factor"] == "cap"]
-    assert cap == [{"factor": "cap", "key": "dynamic_max", "points": -40.0, "note": "dynamic points capped at 60.0"}]
+    assert cap == [
+        {"factor": "cap", "key": "dynamic_max", "points": -40.0, "cap": 60.0, "note": "dynamic points capped at 60.0"}
+    ]
+    # shown in the viewer's language, not as the stored English note
+    from django.utils import translation
+
+    from shian.supervision.selectors import reason_label, reason_note
+
+    with translation.override("zh-hans"):
+        assert (reason_label(cap[0]), reason_note(cap[0])) == ("动态风险分值上限", "动态分按上限 60.0 分计")
     # the reasons still add up to the score
     assert sum(Decimal(str(r["points"])) for r in result.reasons) == result.score
 
