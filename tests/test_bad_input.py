@@ -320,6 +320,7 @@ class Override:
 
 NEXT_WEEK = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
 YESTERDAY = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+TODAY_ISO = timezone.localdate().isoformat()  # a lead raised today is decided today at the earliest
 API_OVERRIDES = {
     "POST /api/businesses": Override(body=lambda w, p: {"uscc": make_uscc("9133020377777777")}),
     "PATCH /api/businesses/{business_id}": Override(body=lambda w, p: {"uscc": w["registry.business"].uscc}),
@@ -722,6 +723,7 @@ FORM_OVERRIDES = {
     "selfchecks:overview": {"all_ok": ["1"]},
     "oversight:visit_create": {"all_ok": ["1"]},
     "hazards:lead_refer": {"detail": ["拒不整改"]},
+    "hazards:lead_decide": {"action": ["accept"], "approver": ["王局长"], "approved_on": [TODAY_ISO]},
     "core:login": {"username": ["m-admin"], "password": [PASSWORD]},
     "core:token_create": {"name": ["测试令牌"]},
     "registry:business_create": {"uscc": [make_uscc("9133020377777777")]},
@@ -737,7 +739,24 @@ def _graded_last_month(world, matrix):
     GradeChange.objects.update(at=F("at") - dt.timedelta(days=30))  # so a past day may extend the history
 
 
-FORM_PREPARE = {"supervision:recompute": _graded_last_month}
+FORM_PREPARE = {"supervision:recompute": _graded_last_month, "hazards:lead_decide": _lead_open}
+# pages that show a form only in some state of their object: visited as the world is, then in each state
+# (the lead page shows the decision form while a lead is open, the refer form otherwise)
+PAGE_STATES = {"hazards:lead": [None, _lead_open]}
+
+
+def _get_in_states(route_name: str, page: str, client, world, matrix) -> list:
+    """The page as each of its states shows it (each in its own rolled-back savepoint)."""
+    out = []
+    for prepare in PAGE_STATES.get(route_name, [None]):
+
+        def go(prepare=prepare):
+            if prepare:
+                prepare(world, matrix)
+            return client.get(page)
+
+        out.append(_isolated(go))
+    return out
 
 
 def _outcome(response) -> tuple[str, set[str]]:
@@ -791,17 +810,17 @@ def _forms_on(route: Route, matrix) -> list[FoundForm]:
         if user is not None and who != "anonymous":
             client.force_login(user)
         for page in urls:
-            response = _isolated(lambda page=page, client=client: client.get(page))
-            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-                continue
-            parser = _FormParser(page)
-            parser.feed(response.content.decode())
-            fields = _form_fields(_context_forms(response))
-            for form in parser.forms:
-                key = (_route_of(form.action), tuple(sorted(n for n, _a in form.text_fields())))
-                if form.text_fields() and key not in seen and not key[0].startswith("set_language"):
-                    seen.add(key)
-                    found.append(FoundForm(form, who, page, dict(fields), route))
+            for response in _get_in_states(route.name, page, client, world, matrix):
+                if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                    continue
+                parser = _FormParser(page)
+                parser.feed(response.content.decode())
+                fields = _form_fields(_context_forms(response))
+                for form in parser.forms:
+                    key = (_route_of(form.action), tuple(sorted(n for n, _a in form.text_fields())))
+                    if form.text_fields() and key not in seen and not key[0].startswith("set_language"):
+                        seen.add(key)
+                        found.append(FoundForm(form, who, page, dict(fields), route))
     return found
 
 
@@ -929,11 +948,10 @@ def test_every_form_with_text_is_on_a_page(matrix):
             continue
         client = Client(raise_request_exception=False)
         client.force_login(matrix["users"][who])
-        response = _isolated(
-            lambda route=route, kwargs=kwargs, client=client: client.get(reverse(route.name, kwargs=kwargs))
-        )
-        if response.status_code == 200 and response.context:
-            shown |= {type(f) for f in _context_forms(response)}
+        page = reverse(route.name, kwargs=kwargs)
+        for response in _get_in_states(route.name, page, client, world, matrix):
+            if response.status_code == 200 and response.context:
+                shown |= {type(f) for f in _context_forms(response)}
     assert not expected - shown, f"forms no page shows: {sorted(c.__qualname__ for c in expected - shown)}"
 
 

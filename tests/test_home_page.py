@@ -105,3 +105,13 @@ def test_business_list_shows_the_risk_grade(world, users, web):
     grade = BusinessGrade.objects.get(business=world["haishu_shop"]).grade
     row = re.search(r"海曙饺子馆.*?</tr>", page, re.S).group()
     assert re.search(rf'title="[^"]*">{grade}</span>', row)
+
+
+def test_an_official_with_nothing_waiting_is_told_so(city, users, web):
+    """An official's queue, empty, says so (even beside cards such as an inspector's day); business staff,
+    whose page is their cards, get no queue at all."""
+    inspector = users["inspector"]
+    assert _needs(inspector) == {}
+    assert [c.key for c in home.cards_for(inspector, timezone.localdate())] == ["my_day"]
+    page = web(inspector).get("/").content.decode()
+    assert 'id="needs-me"' in page and "暂无待办事项" in page and 'data-card="my_day"' in page

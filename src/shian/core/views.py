@@ -65,7 +65,17 @@ def dashboard(request):
     cards = home.cards_for(request.user, today)
     tiles, charts = kpis.collect(request.user)
     pending = home.pending_message(request.user) if not (needs or cards or tiles) else ""
-    context = {"tiles": tiles, "charts": charts, "needs": needs, "cards": cards, "pending": pending, "today": today}
+    from .policy import is_regional
+
+    context = {
+        "tiles": tiles,
+        "charts": charts,
+        "needs": needs,
+        "cards": cards,
+        "pending": pending,
+        "today": today,
+        "officer": is_regional(request.user),  # an official's queue says so when it is empty
+    }
     return render(request, "core/dashboard.html", context)
 
 

@@ -8,9 +8,8 @@ registration authority issues credit codes under them, so they are not accepted 
 """
 
 SOURCE = (
-    "GB/T 2260-2007 《中华人民共和国行政区划代码》 and the Ministry of Civil Affairs' current list of "
-    "county-level and higher division codes (民政部 县级以上行政区划代码); Ningbo's counties as in force since "
-    "the 2016 adjustment (国函〔2016〕182号: 江东区 merged into 鄞州区, 奉化撤市设区)"
+    "GB/T 2260-2007《中华人民共和国行政区划代码》及民政部现行县级以上行政区划代码；宁波市所辖县级行政区按"
+    "2016年调整后的现状（国函〔2016〕182号：撤销江东区并入鄞州区，撤销县级奉化市设立奉化区）"
 )
 
 PROVINCES: dict[str, str] = {

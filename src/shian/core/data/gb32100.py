@@ -7,9 +7,8 @@ validator reads this table and nothing else.
 """
 
 SOURCE = (
-    "GB 32100-2015 《法人和其他组织统一社会信用代码编码规则》表1 登记管理部门和机构类别代码; "
-    "A and N rows: later allocations by the code administrator, as published in the widely reproduced "
-    "table (e.g. https://osuse.cn/post/10002590.html, read 2026-11-29)"
+    "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》表1 登记管理部门和机构类别代码；A、N 两行为代码"
+    "管理机构后续分配的代码，依据广泛转载的代码表（如 https://osuse.cn/post/10002590.html ，2026-11-29 查阅）"
 )
 
 # authority code → (authority name, {organisation-type code: type name})

@@ -7,9 +7,9 @@ Update from the next edition of the list when Ningbo adjusts its townships.
 """
 
 SOURCE = (
-    "国家统计局《2023年统计用区划代码和城乡划分代码》（截止 2023-06-30，发布 2023-09-11）, "
-    "https://www.stats.gov.cn/sj/tjbz/tjyqhdmhcxhfdm/2023/ ; read from its machine-readable copy "
-    "modood/Administrative-divisions-of-China dist/streets.csv"
+    "国家统计局《2023年统计用区划代码和城乡划分代码》（截止 2023-06-30，发布 2023-09-11），"
+    "https://www.stats.gov.cn/sj/tjbz/tjyqhdmhcxhfdm/2023/ ；数据取自其机器可读副本"
+    "（代码仓库 modood/Administrative-divisions-of-China 中的 dist/streets.csv）"
 )
 
 # (code, name, level)

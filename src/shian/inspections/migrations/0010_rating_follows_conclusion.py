@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 SOURCE = (
-    "餐饮服务食品安全监督量化分级管理: SFDA 关于实施餐饮服务食品安全监督量化分级管理工作的指导意见 "
-    "(国食药监食〔2012〕5号): the dynamic level (优秀/良好/一般; big smile, smile, neutral face) is the evaluation of "
-    "each inspection's result, the annual level (A/B/C) that of the last 12 months; no dynamic level for 3 months "
-    "after a new licence, nor for 6 months after the business caused a food-safety incident (食品安全事故, Food "
-    "Safety Law Art. 150; a recorded incident, hazards.Incident). Thresholds: 2011 draft guide (Hainan 2012 the "
-    "same on a 10-point scale): score ≥90 优秀, 75–90 良好, 60–75 一般, below 60 none; annual average ≥90 A, 75–90 "
-    "B, 60–75 C; Hainan: no level when 2 or more key items (关键项) fail. The level follows the inspection's "
-    "conclusion (SAMR Order 49, 2021: 符合/基本符合/不符合): an inspection that concludes 不符合 gives at most 一般, "
-    "whatever its score (best_level_nonconform); a 基本符合 one is rated by its score (best_level_basically = 优秀). "
-    "No national text maps the three conclusions to the three levels: provinces that do set their own mapping "
-    "here. Deductions per failed item are ShiAn defaults."
+    "餐饮服务食品安全监督量化分级管理：原国家食品药品监督管理局《关于实施餐饮服务食品安全监督量化分级管理工作的"
+    "指导意见》（国食药监食〔2012〕5号）：动态等级（优秀/良好/一般，对应大笑、微笑、平脸）是对每次检查结果的评定，"
+    "年度等级（A/B/C）是对近12个月的评定；新取得许可证3个月内不评定动态等级，经营者发生食品安全事故（《中华人民"
+    "共和国食品安全法》第一百五十条；以系统中记录的事故为准）后6个月内亦不评定。分值标准：2011年征求意见稿（海南"
+    "2012年以10分制规定相同标准）：得分≥90为优秀，75–90为良好，60–75为一般，低于60不评级；年度平均分≥90为A级，"
+    "75–90为B级，60–75为C级；海南：2项及以上关键项不合格的不评级。等级服从检查结论（《食品生产经营监督检查管理"
+    "办法》，市场监管总局令第49号，2021年：符合/基本符合/不符合）：结论为不符合的检查，无论得分多少最高评为一般"
+    "（“不符合检查的最高动态等级”）；结论为基本符合的按得分评定（“基本符合检查的最高动态等级”为优秀）。国家文件未规定"
+    "三种结论与三个等级的对应关系：有规定的省份在此设置本省的对应关系。每项不合格的扣分为系统默认值（非官方数值），"
+    "可修改。"
 )
 
 

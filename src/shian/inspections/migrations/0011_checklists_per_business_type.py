@@ -26,9 +26,10 @@ from django.db import migrations, models
 VERSION = "2026.2"
 OLD_VERSION = "2026.1"
 CATERING_SOURCE = (
-    "After the structure of 表1-3 餐饮服务日常监督检查要点表 (CFDA 食药监食监一〔2016〕58号, under Order 23, 2016) and "
-    "SAMR Order 49 (2021) Art. 14 (检查要点); 留样 per 餐饮服务食品安全操作规范 (2018) and 学校食品安全与营养健康管理规定 "
-    "(2019); item wording ShiAn's summary, key items (重点项) marked. A bureau replaces or versions it."
+    "参照《餐饮服务日常监督检查要点表》（表1-3，原国家食品药品监督管理总局食药监食监一〔2016〕58号，配套原国家食品"
+    "药品监督管理总局令第23号，2016年）的结构及《食品生产经营监督检查管理办法》（市场监管总局令第49号，2021年）"
+    "第十四条（检查要点）；留样依据《餐饮服务食品安全操作规范》（2018年）和《学校食品安全与营养健康管理规定》"
+    "（2019年）；检查项目表述为本系统摘要，标注重点项。监管部门可替换或另立版本。"
 )
 CATERING = [
     ("许可管理", "食品经营许可证合法有效，经营场所、主体业态、经营项目与许可一致", True),
@@ -69,9 +70,9 @@ SCHOOL = [
 ]
 SCHOOL_SOURCE = (
     CATERING_SOURCE
-    + " School and kindergarten canteens: 学校食品安全与营养健康管理规定 (MOE/SAMR/NHC Order 45, 2019): "
-    "陪餐 (Art. 9), 晨检 of staff and 留样 (article numbers to confirm); 农药残留快检 per local school canteen rules "
-    "(common practice, editable)."
+    + "学校和幼儿园食堂：《学校食品安全与营养健康管理规定》（教育部、市场监管总局、国家卫生健康委令第45号，2019年）："
+    "陪餐（第九条）、从业人员晨检和留样（条款号待核实）；农药残留快检依据地方学校食堂规定（通行做法，本地规则，"
+    "可由监管部门修改）。"
 )
 TAKEOUT = [
     ("网络餐饮", "在网络平台公示食品经营许可证，公示信息与实体店一致", True),
@@ -79,25 +80,25 @@ TAKEOUT = [
 ]
 TAKEOUT_SOURCE = (
     CATERING_SOURCE
-    + " Online catering providers (入网餐饮服务提供者): 网络餐饮服务食品安全监督管理办法 (CFDA Order 36, "
-    "2017, rev. 2020): the licence shown on the platform's business page, and delivery containers that keep food "
-    "safe (article numbers to confirm); 外卖封签 per Zhejiang's 浙江外卖在线 commitments (2021; local rule, editable)."
+    + "入网餐饮服务提供者：《网络餐饮服务食品安全监督管理办法》（原国家食品药品监督管理总局令第36号，2017年，"
+    "2020年修订）：在网络平台经营页面公示许可证，配送容器保证食品安全（条款号待核实）；外卖封签依据浙江“浙江外卖"
+    "在线”承诺（2021年；本地规则，可由监管部门修改）。"
 )
 DELIVERY = [
     ("配送运输", "配送食品温度符合要求：热藏不低于 60℃，冷藏不高于 8℃，配送温度有记录", True),
     ("配送运输", "标注加工时间和食用时限，烹饪后至食用不超过 2 小时（否则热藏或冷藏），配送时间有记录", True),
 ]
 DELIVERY_SOURCE = (
-    CATERING_SOURCE + " Central kitchens and group-meal distributors: 餐饮服务食品安全操作规范 (SAMR 2018) on "
-    "集体用餐配送 (temperature ≥60 ℃ hot or ≤8 ℃ chilled; food kept over 2 hours after cooking is held hot or "
-    "chilled; label with processing time and use-by time); SAMR Order 49 Art. 22 makes them 重点监督检查 units."
+    CATERING_SOURCE + "中央厨房和集体用餐配送单位：《餐饮服务食品安全操作规范》（市场监管总局，2018年）关于集体用餐"
+    "配送的规定（热藏不低于60℃或冷藏不高于8℃；烹饪后至食用超过2小时的应热藏或冷藏；标注加工时间和食用时限）；"
+    "《食品生产经营监督检查管理办法》（市场监管总局令第49号）第二十二条将其列为重点监督检查对象。"
 )
 PRODUCTION_SOURCE = (
-    "表1-1 食品生产日常监督检查要点表 (CFDA 食药监食监一〔2016〕58号, the tables of Order 23, 2016; header: 食品通用检查项目 "
-    "重点项(*) 21 项, 一般项 30 项, 共 51 项; each inspection takes at least 10 key and 20 items in all; 合理缺项 are not "
-    "counted as failures; section 食品添加剂生产者管理 applies to additive producers only and is not in this list). "
-    "SAMR Order 49 (2021) keeps 检查要点 set by SAMR and lets provinces refine them: item wording here is ShiAn's "
-    "summary of the 2016 table, verify against the province's current table."
+    "《食品生产日常监督检查要点表》（表1-1，原国家食品药品监督管理总局食药监食监一〔2016〕58号，原国家食品药品监督"
+    "管理总局令第23号配套表格，2016年；表头：食品通用检查项目 重点项(*) 21 项，一般项 30 项，共 51 项；每次检查"
+    "至少检查10个重点项、共20个项目；合理缺项不计为不合格；“食品添加剂生产者管理”部分仅适用于食品添加剂生产者，"
+    "不在本表内）。《食品生产经营监督检查管理办法》（市场监管总局令第49号，2021年）规定检查要点由市场监管总局制定、"
+    "省级部门可以细化：本表检查项目表述为本系统对2016年要点表的摘要，待与本省现行要点表核实。"
 )
 PRODUCTION = [
     ("生产者资质", "食品生产许可证合法有效，在有效期内", True),
@@ -153,10 +154,10 @@ PRODUCTION = [
     ("食品安全事故处置", "发生食品安全事故的，立即处置并按规定报告", True),
 ]
 RULE_SOURCE = (
-    "SAMR Order 49 (食品生产经营监督检查管理办法, 2021): results are 符合 / 基本符合 / 不符合. The thresholds (any key item "
-    "failed, or more than 5 general items failed, is 不符合) are a LOCAL rule (ShiAn default, editable): no national "
-    "text was found giving them; the 2016 结果记录表 notice (食药监食监一〔2016〕58号) sets the judgement its own way "
-    "— a bureau enters its province's rule here."
+    "《食品生产经营监督检查管理办法》（市场监管总局令第49号，2021年）：检查结果分为符合、基本符合、不符合。判定"
+    "阈值（任一重点项不合格，或一般项不合格超过5项，即为不符合）为本地规则（系统默认值（非官方数值），可由监管部门"
+    "修改）：未找到规定该阈值的国家文件；2016年结果记录表通知（食药监食监一〔2016〕58号）另有判定方法——监管部门"
+    "在此录入本省的规则。"
 )
 
 
@@ -176,8 +177,8 @@ def forward(apps, schema_editor):
     Template.objects.filter(business_type="importer").update(
         business_type="sales",
         active=False,
-        source="Retired 2026: importers are no 业态; an importer is a seller or producer with Business.imports_food "
-        "(SAMR 食品经营许可和备案管理办法, 2023). Kept for the inspections recorded on it.",
+        source="2026年停用：进口商不是业态，进口商是有“进口食品”属性的食品销售者或生产者（《食品经营许可和备案管理办法》，"
+        "市场监管总局，2023年）。保留此表供已记录的检查引用。",
     )
     replaced = ["catering", "takeout", "school_canteen", "elderly_canteen", "central_kitchen", "production"]
     Template.objects.filter(business_type__in=replaced, version=OLD_VERSION).update(active=False)

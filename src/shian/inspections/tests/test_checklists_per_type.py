@@ -55,12 +55,12 @@ def test_production_follows_the_2016_table_counts(db):
 def test_the_importer_template_is_retired(db):
     assert not ChecklistTemplate.objects.filter(business_type="importer").exists()
     retired = ChecklistTemplate.objects.get(name="进口食品经营日常监督检查表")
-    assert not retired.active and "imports_food" in retired.source
+    assert not retired.active and "进口食品" in retired.source
     assert "进口" in texts("sales")  # the sellers' list keeps the imported-food item
 
 
 def test_the_general_failure_threshold_is_marked_local(db):
-    assert all("LOCAL" in rule.source for rule in ResultRule.objects.all())
+    assert all("本地规则" in rule.source for rule in ResultRule.objects.all())
 
 
 def test_a_new_type_starts_on_its_own_list(users, city):

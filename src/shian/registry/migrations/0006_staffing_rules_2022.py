@@ -12,46 +12,49 @@ from django.db import migrations, models
 
 from shian.registry import search
 
-ORDER60 = "SAMR Order 60 (2022, rev. 2025) 企业落实食品安全主体责任监督管理规定"
-CANTEENS = "集中用餐单位落实食品安全主体责任监督管理规定 (SAMR 2025, in force 2025-04-15)"
-EVERY_OFFICER = ": every business appoints a food-safety officer (食品安全员)"
+ORDER60 = "《企业落实食品安全主体责任监督管理规定》（市场监管总局令第60号，2022年公布，2025年修订）"
+CANTEENS = "《集中用餐单位落实食品安全主体责任监督管理规定》（市场监管总局，2025年，2025年4月15日起施行）"
+EVERY_OFFICER = "：每个单位均应配备食品安全员"
 
 # (business_type, role, required_attribute, min_scale, min_diners, comparison, source)
 NEW_RULES = [
-    ("production", "director", "special_food", None, None, "gte", ORDER60 + ": special-food producers (特殊食品生产企业)"),
-    ("sales", "director", "chain_headquarters", None, None, "gte", ORDER60 + ": chain sales headquarters (连锁销售企业总部)"),
-    ("catering", "director", "chain_headquarters", None, None, "gte", ORDER60 + ": chain catering headquarters (连锁餐饮企业总部)"),
-    ("takeout", "director", "chain_headquarters", None, None, "gte", ORDER60 + ": chain catering headquarters (连锁餐饮企业总部)"),
+    ("production", "director", "special_food", None, None, "gte", ORDER60 + "：特殊食品生产企业"),
+    ("sales", "director", "chain_headquarters", None, None, "gte", ORDER60 + "：连锁销售企业总部"),
+    ("catering", "director", "chain_headquarters", None, None, "gte", ORDER60 + "：连锁餐饮企业总部"),
+    ("takeout", "director", "chain_headquarters", None, None, "gte", ORDER60 + "：连锁餐饮企业总部"),
     ("kindergarten_canteen", "officer", "", None, None, "gte", CANTEENS + EVERY_OFFICER),
     (
         "kindergarten_canteen", "director", "", None, 300, "gte",
-        CANTEENS + ": kindergarten canteens with 300 or more diners per meal (每餐次平均用餐人数300人以上)",
+        CANTEENS + "：幼儿园食堂每餐次平均用餐人数300人以上",
     ),
     (
         "kindergarten_canteen", "director", "canteen_outsourced", None, 300, "gte",
-        CANTEENS + ": a kindergarten that outsources its canteen appoints its own director as well (双食品安全总监), "
-        "from 300 diners per meal",
+        CANTEENS + "：幼儿园食堂委托承包经营的，幼儿园自身也应配备食品安全总监（双食品安全总监），"
+        "每餐次平均用餐人数300人以上",
     ),
     (
         "school_canteen", "director", "canteen_outsourced", None, 500, "gte",
-        CANTEENS + ": a school that outsources its canteen appoints its own director as well (双食品安全总监), "
-        "from 500 diners per meal",
+        CANTEENS + "：学校食堂委托承包经营的，学校自身也应配备食品安全总监（双食品安全总监），"
+        "每餐次平均用餐人数500人以上",
     ),
     ("other_canteen", "officer", "", None, None, "gte", CANTEENS + EVERY_OFFICER),
     (
         "other_canteen", "director", "", None, 1000, "gte",
-        CANTEENS + ": other unit canteens with 1000 or more diners per meal (1000人以上)",
+        CANTEENS + "：其他单位食堂每餐次平均用餐人数1000人以上",
     ),
     ("group_meal", "officer", "", None, None, "gte", ORDER60 + EVERY_OFFICER),
     (
         "group_meal", "director", "", None, 1000, "gte",
-        CANTEENS + ": meal suppliers serving 1000 or more per meal (供餐单位, 1000人以上; stricter than Order 60's "
-        "meal-delivery units serving more than 1000)",
+        CANTEENS + "：供餐单位每餐次供餐人数1000人以上（严于第60号令对集体用餐配送单位“超过1000人”的规定）",
     ),
-    ("group_meal", "director", "", 2, None, "gte", ORDER60 + ": large and medium caterers"),
+    ("group_meal", "director", "", 2, None, "gte", ORDER60 + "：大中型餐饮服务企业"),
 ]
-CENTRAL_KITCHEN_SOURCE = ORDER60 + ": central kitchens serving more than 1000 (超过1000人: 1000 itself does not count)"
-OLD_CENTRAL_KITCHEN_SOURCE = ORDER60 + ": central kitchens and meal-delivery units serving > 1000"
+CENTRAL_KITCHEN_SOURCE = ORDER60 + "：中央厨房供餐人数超过1000人（“超过”不含1000人本数）"
+# the text 0002 seeded (English; 0007_sources_zh rewrites the other 0002 texts)
+OLD_CENTRAL_KITCHEN_SOURCE = (
+    "SAMR Order 60 (2022, rev. 2025) 企业落实食品安全主体责任监督管理规定: central kitchens and meal-delivery units "
+    "serving > 1000"
+)
 ATTRIBUTES = ["special_food", "chain_headquarters", "canteen_outsourced"]
 
 

@@ -14,27 +14,26 @@ CAP_SOURCE = (
     "风险分值 = 静态风险因素量化分值 (≤40) + 动态风险因素量化分值 (≤60))."
 )
 TYPES_SOURCE = (
-    "ShiAn working default for the business types added for the 2022/2025 rules (集中用餐单位落实食品安全主体责任"
-    "监督管理规定, 2025): weighted like the nearest existing type — kindergarten canteens as school canteens "
-    "(young consumers), group-meal distributors as central kitchens (mass catering, delivery), other canteens "
-    "between catering and school canteens. 2016 measures: static factors are food category, scale and consumer "
-    "group, at most 40. For the bureau to calibrate."
+    "系统默认值（非官方数值），可修改：2022年、2025年规定（《集中用餐单位落实食品安全主体责任监督管理规定》，2025年）"
+    "新增的业态按最接近的既有业态赋分——幼儿园食堂同学校食堂（消费者年幼），集体用餐配送单位同中央厨房（大规模供餐、"
+    "配送），其他单位食堂介于餐饮服务和学校食堂之间。2016年办法：静态风险因素为食品类别、经营规模和消费对象，"
+    "最高40分。由监管部门校准。"
 )
 IMPORTER_SOURCE = (
-    "进口商 is not a licensing category (业态); importers are producers or sellers with imports_food. The former "
-    "'importer' rows keep their points as rows for sellers that import (same grade as before the change)."
+    "进口商不是许可业态；进口商是有“进口食品”属性的食品生产者或经营者。原“进口商”各行的分值保留，"
+    "改为适用于进口食品的销售者（等级与调整前相同）。"
 )
 SPECIAL_SOURCE = (
-    "Special foods (保健食品, 特殊医学用途配方食品, 婴幼儿配方食品) are the highest-risk food categories among the "
-    "static factors of the 2016 measures (food category); points are ShiAn's working default, at most the cap 40."
+    "特殊食品（保健食品、特殊医学用途配方食品、婴幼儿配方食品）是2016年办法静态风险因素（食品类别）中风险最高的"
+    "类别；分值为系统默认值（非官方数值），可修改，不超过上限40分。"
 )
 ORDER_49 = (
-    "SAMR Order 49 食品生产经营监督检查管理办法 (2021-12-24, in force 2022-03-15) Art. 22: 重点监督检查 for "
-    "special-food producers, producers graded C or D, sellers and caterers graded D, central kitchens and "
-    "group-meal distributors (集体用餐配送单位), with more routine inspections as circumstances require. "
-    "Frequency: the upper end of the grade's range is ShiAn's reading of 'more inspections' (local, editable)."
+    "《食品生产经营监督检查管理办法》（市场监管总局令第49号，2021年12月24日公布，2022年3月15日起施行）第二十二条："
+    "对特殊食品生产者，风险等级为C级、D级的食品生产者，风险等级为D级的食品经营者，以及中央厨房、集体用餐配送单位"
+    "等实施重点监督检查，并可以根据实际情况增加日常监督检查频次。检查频次取该风险等级频次范围的上限，是本系统对"
+    "“增加检查频次”的理解（本地规则，可由监管部门修改）。"
 )
-ORDER_49_UK = ORDER_49 + " Under the UK bands (A highest risk) C/D are read as A/B, D as A (ShiAn's mapping)."
+ORDER_49_UK = ORDER_49 + "采用英国分级（A类风险最高）时，C级、D级生产者对应A类、B类，D级经营者对应A类（本系统的对应关系）。"
 
 NEW_STATIC = {
     "cn-samr-2016": [

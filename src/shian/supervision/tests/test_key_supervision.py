@@ -77,7 +77,7 @@ def test_key_supervision_follows_order_49_art_22(book, business_type, scale, att
     assert result.key_supervision is key
     if key:
         rule = KeySupervisionRule.objects.get(pk=result.key_reasons[0]["rule"])
-        assert "Order 49" in rule.source and "Art. 22" in rule.source
+        assert "市场监管总局令第49号" in rule.source and "第二十二条" in rule.source
 
 
 def test_the_flag_is_stored_shown_and_served(users, city, web, api):
@@ -102,7 +102,7 @@ def test_the_flag_is_stored_shown_and_served(users, city, web, api):
     assert page.content.decode().count("data-key-supervision") == 2
     # the business's tab: the flag with the rule and its source
     tab = web(users["haishu"]).get(f"/registry/businesses/{special.pk}/?tab=grade").content.decode()
-    assert 'id="key-supervision"' in tab and "特殊食品生产者" in tab and "Order 49" in tab
+    assert 'id="key-supervision"' in tab and "特殊食品生产者" in tab and "市场监管总局令第49号" in tab
     plain_tab = web(users["haishu"]).get(f"/registry/businesses/{plain.pk}/?tab=grade").content.decode()
     assert 'id="key-supervision"' not in plain_tab
     # the business list's grade column carries the mark
