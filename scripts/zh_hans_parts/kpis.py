@@ -80,7 +80,7 @@ ZH = {
         "的在营主体数。"
     ),
     # supervision
-    "Businesses in your scope whose current risk grade, under the rule set in force (%(rules)s), is its "
+    "Businesses in your scope whose current risk grade, under the rule set in force, “%(rules)s”, is its "
     "highest-risk grade, %(g)s. Only operating businesses have a current grade; the grade is the one last "
     "computed (nightly, and after each closed inspection).": (
         "您权限范围内按现行规则集（%(rules)s）当前风险等级为最高风险等级 %(g)s 的经营主体数。仅在营主体有当前"

@@ -19,3 +19,5 @@ ZH.update(
 ZH.update({"Applies when": "适用条件"})
 
 ZH.update({"dynamic points capped at %(n)s": "动态分按上限 %(n)s 分计"})
+
+ZH.update({"Map": "地图"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from .kpis import Chart
 
@@ -54,8 +55,9 @@ def points_map_svg(points: list[tuple[float, float, str]], *, width: int = 560, 
     def xy(lat: float, lng: float) -> tuple[float, float]:
         return 20 + (lng - lo_lng) / span * (width - 40), height - 20 - (lat - lo_lat) / span * (height - 40)
 
+    label = escape(_("Map"))
     parts = [
-        f'<svg class="map" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="map" '
+        f'<svg class="map" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{label}" '
         f'xmlns="http://www.w3.org/2000/svg"><rect width="{width}" height="{height}" class="map-bg"/>'
     ]
     for i, (lat, lng, label) in enumerate(pts, start=1):

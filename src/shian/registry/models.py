@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from shian.core.models import Region, User
 from shian.core.scoping import ScopedQuerySet
@@ -96,6 +96,13 @@ class Business(models.Model):
             errors["longitude"] = _("Longitude must be between -180 and 180.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def staffing_missing_display(self) -> str:
+        """The missing roles as people say them ("食品安全总监、食品安全员"), not the stored keys."""
+        labels = dict(StaffRole.choices)
+        keys = [k for k in self.staffing_missing.split(",") if k]
+        return pgettext("list separator", "; ").join(str(labels.get(k, k)) for k in keys)
 
 
 class Licence(models.Model):

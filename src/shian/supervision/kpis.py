@@ -32,7 +32,7 @@ def tiles(user, d) -> list[Tile]:
             url=reverse("supervision:grades") + f"?grade={high[0]}",
             tone="warn" if high[1] else "good",
             definition=_(
-                "Businesses in your scope whose current risk grade, under the rule set in force (%(rules)s), is "
+                "Businesses in your scope whose current risk grade, under the rule set in force, “%(rules)s”, is "
                 "its highest-risk grade, %(g)s. Only operating businesses have a current grade; the grade is "
                 "the one last computed (nightly, and after each closed inspection)."
             )

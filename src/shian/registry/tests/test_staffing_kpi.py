@@ -65,3 +65,17 @@ def test_staffing_page(users, web, city):
     response = web(users["admin"]).get("/registry/staffing/")
     assert response.status_code == 200
     assert "by-region" in response.content.decode()
+
+
+def test_missing_roles_read_as_roles_not_keys(users, city, web):
+    """The missing roles show as 食品安全总监/食品安全员, not the stored keys "director,officer"."""
+    from django.utils import translation
+
+    school = BusinessFactory(region=city["haishu_grid"], type=BusinessType.SCHOOL_CANTEEN, diners_per_meal=800)
+    services.staffing_refresh()
+    school.refresh_from_db()
+    assert school.staffing_missing == "director,officer"
+    with translation.override("zh-hans"):
+        assert school.staffing_missing_display == "食品安全总监；食品安全员"
+    page = web(users["admin"]).get(f"/registry/businesses/{school.pk}/?tab=staff").content.decode()
+    assert "食品安全总监" in page and "director" not in page
