@@ -61,7 +61,7 @@ def test_phone_inspection_then_the_hazard_loop_across_two_logins(visit, server):
     n_items = cards.count()
     assert n_items >= 10
     taps.tap(v.page.locator("[data-all-ok]"))
-    failing = cards.nth(2)
+    failing = cards.filter(has_text="冷藏、冷冻设备温度").first  # the item the note is about
     taps.tap(failing.locator("[data-answer=no]"))
     taps.type(failing.locator("input[name^=note_], textarea[name^=note_]").first, "冷藏柜温度 9℃，无记录")
     taps.photo(failing.locator("input[type=file]").first, PHOTO)
