@@ -156,7 +156,7 @@ def make_import_file(rows: int, offset: int = 0) -> bytes:
             "officer_phone": "13900000000",
             "officer_trained_on": "2025-06-01",
         }
-        ws.append([values[c.key] for c in COLUMNS])
+        ws.append([values.get(c.key, "") for c in COLUMNS])  # the optional columns (attributes) left empty
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
