@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -149,10 +148,16 @@ def hazard_transition(request, pk: int):
 
 @operation(VIEW, "hazards.evidence", obj={"pk": "hazards.hazard", "evidence_pk": "hazards.evidence"})
 def evidence_file(request, pk: int, evidence_pk: int):
-    """The evidence file itself (also the thumbnail's source), to those who may see the hazard."""
+    """The evidence file itself (also the thumbnail's source), to those who may see the hazard: a photo
+    inline, a PDF as a download, both sandboxed (core.files.serve_upload), named with the detected type's
+    extension whatever the uploader called it."""
+    from shian.core.files import EXTENSIONS, display_name, serve_upload
+
     hazard = get_object_for_user(Hazard, request.user, VIEW, pk=pk)
     evidence = get_object_for_user(hazard.evidence.all(), request.user, VIEW, pk=evidence_pk)
-    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, filename=evidence.name)
+    known = evidence.content_type in EXTENSIONS
+    name = display_name(evidence.name, evidence.content_type) if known else "evidence.bin"
+    return serve_upload(evidence.file.open("rb"), content_type=evidence.content_type, filename=name)
 
 
 def render_business_tab(request, business):

@@ -15,7 +15,7 @@ from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction
 from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
 from shian.core.concurrency import lock_current
-from shian.core.files import IMAGES, check_upload, png_from_data_url
+from shian.core.files import IMAGES, clean_upload, png_from_data_url
 from shian.core.limits import max_length_of
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
@@ -107,14 +107,16 @@ def inspection_record(
         if item_id not in rows:
             raise ValidationError(_("Items %(ids)s are not on this checklist.") % {"ids": [item_id]})
         for upload in uploads:
-            content_type = check_upload(upload, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES, field=f"photo_{item_id}")
+            # re-encoded (no EXIF/GPS), stored under a server-chosen name with the detected type's extension
+            clean = clean_upload(upload, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES, field=f"photo_{item_id}")
             photo = ItemPhoto(
                 result=rows[item_id],
-                content_type=content_type,
-                size=upload.size,
+                content_type=clean.content_type,
+                size=clean.size,
                 uploaded_by=actor if actor and actor.pk else None,
             )
-            photo.file.save(upload.name, upload, save=False)
+            named = clean.as_file()
+            photo.file.save(named.name, named, save=False)
             photo.save()
             stored += 1
     current.version += 1

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -203,25 +204,31 @@ def plan_list(request):
     if request.method == "POST":
         check_kind(request.user, ADD, InspectionPlan)
         region = regions_for_user(request.user).filter(pk=request.POST.get("region") or 0, level__lte=2).first()
-        try:
-            year = int(request.POST.get("year", ""))
-            share = float(request.POST.get("random_share") or 0.2)
-            seed = int(request.POST["seed"]) if request.POST.get("seed") else None
-        except ValueError:
-            messages.error(request, _("Year, share and seed must be numbers."))
-            return redirect("inspections:plans")
-        if region is None or not (2000 <= year <= 2100) or not (0 <= share <= 1):
-            messages.error(request, _("Choose a district or city in your scope, a year, and a share between 0 and 1."))
-            return redirect("inspections:plans")
-        # a background job (a city's plan takes seconds): its page follows it and then opens the plan
-        return redirect(start_plan(actor=request.user, region=region, year=year, random_share=share, seed=seed))
-    from django.utils import timezone
+        from .planning import PLAN_YEARS_AHEAD, PLAN_YEARS_BACK
 
+        this_year = timezone.localdate().year
+        try:
+            year = int(request.POST.get("year", "")[:6])
+            share = float(request.POST.get("random_share")[:20] if request.POST.get("random_share") else 0.2)
+        except ValueError:
+            messages.error(request, _("Year and share must be numbers."))
+            return redirect("inspections:plans")
+        years_ok = this_year - PLAN_YEARS_BACK <= year <= this_year + PLAN_YEARS_AHEAD
+        if region is None or not years_ok or not (0 <= share <= 1):
+            messages.error(
+                request,
+                _("Choose a district or city in your scope, a year from %(a)d to %(b)d, and a share between 0 and 1.")
+                % {"a": this_year - PLAN_YEARS_BACK, "b": this_year + PLAN_YEARS_AHEAD},
+            )
+            return redirect("inspections:plans")
+        # a background job (a city's plan takes seconds): its page follows it and then opens the plan; the
+        # 双随机 seed is drawn by the server, never taken from the form
+        return redirect(start_plan(actor=request.user, region=region, year=year, random_share=share))
     return render(
         request,
         "inspections/plans.html",
         {
-            "plans": InspectionPlan.objects.restrict(request.user, VIEW).select_related("region"),
+            "plans": InspectionPlan.objects.restrict(request.user, VIEW).select_related("region", "created_by"),
             "regions": regions_for_user(request.user).filter(level__lte=2),
             "year": timezone.localdate().year,
             "can_generate": may(request.user, ADD, InspectionPlan),
@@ -238,7 +245,9 @@ def plan_detail(request, pk: int):
     from .models import InspectionPlan, PlannedVisit
     from .planning import visit_status
 
-    plan = get_object_for_user(InspectionPlan.objects.select_related("region"), request.user, VIEW, pk=pk)
+    plan = get_object_for_user(
+        InspectionPlan.objects.select_related("region", "created_by", "superseded_by"), request.user, VIEW, pk=pk
+    )
     visits = PlannedVisit.objects.restrict(request.user, VIEW).filter(plan=plan)
     month = request.GET.get("month")
     if month and month.isdigit() and 1 <= int(month) <= 12:
@@ -277,7 +286,9 @@ def plan_detail(request, pk: int):
 @operation(VIEW, "inspections.inspection", obj={"pk": "inspections.inspection", "file_pk": "inspections.itemphoto"})
 def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
     """A photo or signature of an inspection, for users who may see the inspection."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
+
+    from shian.core.files import serve_upload
 
     inspection = get_object_for_user(Inspection, request.user, VIEW, pk=pk)
     if kind == "photo":
@@ -285,13 +296,15 @@ def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
 
         photos = ItemPhoto.objects.filter(result__inspection=inspection)
         photo = get_object_for_user(photos, request.user, VIEW, pk=file_pk)
-        return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+        return serve_upload(
+            photo.file.open("rb"), content_type=photo.content_type, filename=photo.file.name.rsplit("/", 1)[-1]
+        )
     field = {"inspector": inspection.inspector_signature, "representative": inspection.representative_signature}.get(
         kind
     )
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), content_type="image/png")
+    return serve_upload(field.open("rb"), content_type="image/png", filename=f"signature-{kind}-{inspection.pk}.png")
 
 
 @operation(VIEW, "inspections.plannedvisit")
@@ -312,7 +325,7 @@ def my_day(request):
         day = dt.date.fromisoformat(request.GET.get("date") or timezone.localdate().isoformat())
     except ValueError:
         day = timezone.localdate()
-    visible = PlannedVisit.objects.restrict(request.user, VIEW)
+    visible = PlannedVisit.objects.restrict(request.user, VIEW).filter(plan__superseded_at__isnull=True)
     inspector = request.user
     wanted = request.GET.get("inspector", "")
     if wanted.isdigit():  # another inspector's day: only one whose visits this user may see

@@ -13,7 +13,10 @@ from shian.hazards.choices import HazardState, Severity
 from shian.hazards.models import CaseLead, Hazard, Notification
 from shian.registry.tests.factories import BusinessFactory
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# a real 1×1 PNG: uploaded images are decoded and re-encoded (core.files), so a bare header is refused
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 TODAY = timezone.localdate
 
 
