@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction
 from .context import current_source
+from .masking import mask_text, mask_value
 from .models import AuditEntry, User
 from .scoping import BUSINESS_SCOPED_ROLES, VIEW, businesses_of
 
@@ -105,11 +106,31 @@ def build_entry(
         object_type=object_type_label or object_type(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
-        changes=changes or {},
+        changes=personal_data_masked(type(obj), changes or {}),
         note=note,
         scope_path=path,
         scope_business=business,
     )
+
+
+def personal_data_masked(model: type[models.Model], changes: dict) -> dict:
+    """The changes as the log stores them: an encrypted field (core/fields.py) as its masked form, its
+    lookup hash not at all, so the log holds no personal data in the clear (change detection still
+    compares the real values: ``diff`` of ``snapshot``)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    out = {}
+    for key, pair in changes.items():
+        try:
+            field = model._meta.get_field(key)  # a name or an attname ("region_id")
+        except FieldDoesNotExist:
+            field = None
+        to_log = getattr(field, "audit_value", None)
+        if to_log is None:
+            out[key] = pair
+        elif not getattr(field, "audit_exclude", False):
+            out[key] = [to_log(v) for v in pair] if isinstance(pair, list) else to_log(pair)
+    return out
 
 
 def audit(
@@ -129,6 +150,66 @@ def audit_denied(*, actor: User, obj: models.Model, action: str) -> None:
     build_entry(
         actor=actor, action=AuditAction.DENIED, obj=obj, note=f"{action} refused: outside the user's scope"
     ).save()
+
+
+def actor_scope(user: User) -> tuple[str, int | None]:
+    """(region path, business id) of an account's own area: an entry about what a user tried, with no
+    object, is seen where the user works (their district's officials, the city)."""
+    business = user.business if user.role in BUSINESS_SCOPED_ROLES else None
+    if business is not None:
+        return getattr(business, "region_path", "") or "", business.pk
+    return (user.region.path if user.region_id else ""), None
+
+
+def _request_entry(request, user: User, action: str, object_type: str, note: str) -> AuditEntry:
+    path, business = actor_scope(user)
+    return AuditEntry(
+        actor=user,
+        actor_name=user.username,
+        source=current_source.get(),
+        action=action,
+        object_type=object_type[:64],
+        object_id="",
+        object_repr=f"{request.method} {request.path}"[:255],
+        note=note,
+        scope_path=path,
+        scope_business=business,
+    )
+
+
+def _declared_model(request) -> str | None:
+    from .policy import declared_operation
+
+    match = getattr(request, "resolver_match", None)
+    op = declared_operation(match.func) if match is not None else None
+    return op.model if op is not None else None
+
+
+def audit_refusal(request, user: User) -> AuditEntry:
+    """A request refused with 403 (RequestContextMiddleware): a role without the grant (policy.operation
+    says which action on which kind), a failed object rule, a CSRF failure."""
+    refused = getattr(request, "shian_refused", None)
+    if refused is not None:
+        action, label = refused
+        note = f"{action} {label} refused: the role {user.role} has no such grant"
+    else:
+        label = _declared_model(request) or "request"
+        note = "refused (403)"
+    entry = _request_entry(request, user, AuditAction.DENIED, label or "request", note)
+    entry.save()
+    return entry
+
+
+def audit_download(request, user: User, response) -> AuditEntry:
+    """A file the user took away (an export, a PDF record, a report): what, with which filters."""
+    disposition = response.get("Content-Disposition", "")
+    filename = disposition.split("filename=", 1)[1].strip('"; ') if "filename=" in disposition else ""
+    query = request.META.get("QUERY_STRING", "")
+    note = f"{filename or 'download'}" + (f" ({query[:1000]})" if query else "")
+    entry = _request_entry(request, user, AuditAction.EXPORT, _declared_model(request) or "download", note)
+    entry.changes = {"content_type": response.get("Content-Type", ""), "bytes": len(getattr(response, "content", b""))}
+    entry.save()
+    return entry
 
 
 def entries_for(obj: models.Model):
@@ -216,9 +297,9 @@ def lines_for(viewer: User, obj: models.Model, limit: int = 200) -> list[AuditLi
                 action_label=e.get_action_display(),
                 actor=actor,
                 source="" if business_view or not known else system_word(e.source),
-                object_repr=e.object_repr,
-                changes=e.changes,
-                note=system_word(e.note),
+                object_repr=mask_text(e.object_repr),
+                changes=mask_value(e.changes),
+                note=mask_text(system_word(e.note)),
             )
         )
     return lines

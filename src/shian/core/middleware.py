@@ -5,25 +5,67 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from .context import current_source
+from .context import client_ip, current_source, parse_networks
 from .limits import REQUEST_VALUE_MAX_LENGTH, SIGNATURE_MAX_LENGTH, SIGNATURE_PREFIX
 
 
 class RequestContextMiddleware:
-    """Records where a request comes from for the audit log, and keeps pages out of shared caches."""
+    """Records where a request comes from for the audit log, and keeps pages out of shared caches.
+
+    The client's address (``core.context.client_ip``: X-Forwarded-For from SHIAN_TRUSTED_PROXIES only)
+    becomes the request's ``REMOTE_ADDR`` (the proxy's is kept in ``SHIAN_PEER_ADDR``), so every reader
+    — the audit log, the login's lockout and rate limits — sees the client, not the proxy. A refused
+    request (403) of a signed-in user and every file download (a response with Content-Disposition: the
+    XLSX exports, PDF records, reports) are written to the audit log here, for every page and API
+    operation, present and future."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._networks()  # a wrong SHIAN_TRUSTED_PROXIES stops the server at start, not at a request
+
+    _parsed: tuple[tuple[str, ...], list] = ((), [])
+
+    def _networks(self) -> list:
+        configured = tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ())
+        if configured != self._parsed[0]:
+            from django.core.exceptions import ImproperlyConfigured
+
+            try:
+                self._parsed = (configured, parse_networks(configured))
+            except ValueError as exc:
+                raise ImproperlyConfigured(str(exc)) from None
+        return self._parsed[1]
 
     def __call__(self, request):
-        token = current_source.set(request.META.get("REMOTE_ADDR") or "unknown")
+        peer = request.META.get("REMOTE_ADDR")
+        ip = client_ip(request.META, self._networks(), getattr(settings, "TRUSTED_PROXY_HEADER", "X-Forwarded-For"))
+        if ip != "unknown" and ip != peer:
+            request.META["SHIAN_PEER_ADDR"] = peer
+            request.META["REMOTE_ADDR"] = ip
+        token = current_source.set(ip)
         try:
             response = self.get_response(request)
+            _audit_response(request, response)
         finally:
             current_source.reset(token)
         if request.user.is_authenticated and not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _audit_response(request, response) -> None:
+    """A refusal (403) of a signed-in user, or a download, is written to the audit log (core.audit)."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return
+    if response.status_code == 403:
+        from .audit import audit_refusal
+
+        audit_refusal(request, user)
+    elif 200 <= response.status_code < 300 and response.has_header("Content-Disposition"):
+        from .audit import audit_download
+
+        audit_download(request, user, response)
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):

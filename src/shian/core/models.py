@@ -100,12 +100,31 @@ class AuditQuerySet(ScopedQuerySet):
     def delete(self):
         raise PermissionError("the audit log is append-only: rows are never deleted")
 
+    def bulk_create(self, objs, batch_size=None, **kwargs):
+        """Append many entries to the chain at once (``core.audit.audit_many``): one lock, one read of
+        the last entry, ids reserved in one query (core.auditchain)."""
+        from .auditchain import append
+
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise PermissionError("the audit log is append-only: no conflict handling")
+        objs = list(objs)
+        if any(o.pk is not None for o in objs):
+            raise PermissionError("the audit log is append-only: new entries only")
+        if not objs:
+            return objs
+        return append(objs, self.db, lambda: super(AuditQuerySet, self).bulk_create(objs, batch_size, **kwargs))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("the audit log is append-only: rows are never updated")
+
 
 class AuditEntry(models.Model):
     """One append-only record of who did what, when, from where, with before → after values.
 
-    Database triggers refuse UPDATE and DELETE (migration 0003). On SQLite a migration that alters
-    this table rebuilds it and drops them: such a migration must put them back (see 0004)."""
+    Database triggers refuse UPDATE and DELETE (migration 0003) and, on PostgreSQL, TRUNCATE (0007). On
+    SQLite a migration that alters this table rebuilds it and drops them: such a migration must put them
+    back (see 0004, 0007). Each entry is chained to the one before it (``prev_digest`` → ``digest``,
+    core.auditchain): ``shian audit verify`` finds an entry edited, inserted or deleted around the app."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -120,6 +139,9 @@ class AuditEntry(models.Model):
     # where the object lives, copied when the entry is written, so the log is scoped like its objects
     scope_path = models.CharField(max_length=128, blank=True, db_index=True, editable=False)
     scope_business = models.BigIntegerField(null=True, blank=True, db_index=True, editable=False)
+    # the hash chain (core.auditchain): "<algorithm>:<key id>:<hex>" of the entry before, and of this one
+    prev_digest = models.CharField(max_length=100, blank=True, default="", editable=False)
+    digest = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     scope_path_lookup = "scope_path"
     scope_business_lookup = "scope_business"
@@ -135,9 +157,18 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
+        """Append this entry to the chain (also ``objects.create``): id, time and digests are set here."""
+        from django.db import router
+
+        from .auditchain import append
+
         if self.pk is not None:
             raise PermissionError("the audit log is append-only: rows are never updated")
-        super().save(*args, **kwargs)
+        if args or kwargs.get("update_fields") or kwargs.get("force_update"):
+            raise PermissionError("the audit log is append-only: rows are never updated")
+        using = kwargs.pop("using", None) or router.db_for_write(type(self), instance=self)
+        kwargs.pop("force_insert", None)
+        append([self], using, lambda: super(AuditEntry, self).save(force_insert=True, using=using, **kwargs))
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only: rows are never deleted")

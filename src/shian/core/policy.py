@@ -190,7 +190,11 @@ def operation(
                         raise PermissionDenied("authentication required")
                     return redirect_to_login(request.get_full_path())
                 if action != SIGNED_IN:
-                    check_kind(user, action, label)
+                    try:
+                        check_kind(user, action, label)
+                    except PermissionDenied:
+                        request.shian_refused = (action, label)  # the 403 is audited (RequestContextMiddleware)
+                        raise
             return view(request, *args, **kwargs)
 
         wrapper.shian_operation = declared
