@@ -310,6 +310,13 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
 
     if args.command == "demo":
+        from django.conf import settings
+
+        if settings.PRODUCTION:  # before --reset could drop anything
+            from shian.core.management.commands.demo import PRODUCTION_REFUSAL
+
+            print(f"error: {PRODUCTION_REFUSAL}", file=sys.stderr)
+            sys.exit(2)
         if args.reset:
             _reset_database()
         _migrate()

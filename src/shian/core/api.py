@@ -3,12 +3,12 @@
 import datetime as dt
 from typing import Annotated
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from ninja.errors import HttpError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
-from . import kpis, services
+from . import kpis, services, signin
 from .limits import PASSWORD_MAX_LENGTH, stored_in
 from .models import ApiToken, User
 from .policy import PUBLIC, SIGNED_IN, VIEW, operation
@@ -33,6 +33,9 @@ class TokenIn(Schema):
     username: Annotated[str, stored_in(User, "username")]
     password: Annotated[str, Field(max_length=PASSWORD_MAX_LENGTH)]
     name: Annotated[str, stored_in(ApiToken, "name")] = ""
+    code: Annotated[str, Field(max_length=32)] = Field(
+        "", description="The authenticator code (or a recovery code) when the account uses two-step login"
+    )
 
 
 class TokenOut(Schema):
@@ -65,16 +68,51 @@ class TileOut(Schema):
     hint: str
 
 
-@router.post("/auth/token", response={200: TokenOut, 401: dict}, auth=None, summary="Issue an API token")
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.post(
+    "/auth/token",
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="Issue an API token",
+)
 @operation(PUBLIC, write=True)
-def token_issue(request, payload: TokenIn):
+def token_issue(request, response: HttpResponse, payload: TokenIn):
     """Exchange a username and password for a bearer token (shown once; send it as
-    ``Authorization: Bearer <token>``). The same lockout as the login page applies."""
-    user, error = services.login_attempt(request=request, username=payload.username, password=payload.password)
-    if user is None:
-        raise HttpError(401, error)
-    token, key = services.api_token_create(user=user, name=payload.name or "api")
-    return {"token": key, "expires_at": token.expires_at}
+    ``Authorization: Bearer <token>``). The same lockout and throttles as the login page apply: 401 for a
+    wrong password or a locked account, 429 (with Retry-After) when this address sent too many. 403 when
+    the password must be changed first (a common or demo password, set by an administrator, expired):
+    log in on the web page and change it. 409 when the account already holds the most tokens allowed."""
+    from django.core.exceptions import ValidationError
+
+    result = services.login_attempt(request=request, username=payload.username, password=payload.password)
+    if result.user is None:
+        if result.retry_after:
+            response["Retry-After"] = str(result.retry_after)
+        return Status(result.status, {"detail": result.error})
+    if result.must_change:
+        until = _("No token is issued until then.")
+        return Status(403, {"detail": f"{result.change_message} {until}"})
+    second = signin.second_factor()
+    if second is not None:
+        if second.needs_enrolment(result.user):
+            return Status(
+                403, {"detail": _("Your role must use two-step login: enrol an authenticator on the web page first.")}
+            )
+        if second.has_device(result.user):
+            if not payload.code.strip():
+                return Status(
+                    401, {"detail": _('This account uses two-step login: send the authenticator code as "code".')}
+                )
+            if not second.verify_second_factor(result.user, payload.code.strip()):
+                return Status(401, {"detail": _("Wrong or expired authenticator code.")})
+    try:
+        token, key = services.api_token_create(user=result.user, name=payload.name or "api")
+    except ValidationError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
+    return Status(200, {"token": key, "expires_at": token.expires_at})
 
 
 @router.get("/me", response=MeOut, auth=AUTH)

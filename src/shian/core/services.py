@@ -4,6 +4,7 @@ transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -12,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import signin
 from .audit import audit
 from .choices import AuditAction, Role
+from .context import current_source
 from .models import ApiToken, AuditEntry, Region, User
 from .scoping import BUSINESS_SCOPED_ROLES, link_business
 
@@ -71,50 +74,75 @@ def user_create(
     user.save()
     if business is not None:
         link_business(user, business)
+    if password and actor is not None:
+        signin.guard().initial_password(user)  # set by an administrator: changed at the first login
     audit(actor=actor, action=AuditAction.CREATE, obj=user, changes={"role": [None, role]})
     return user
 
 
-def login_attempt(*, request, username: str, password: str) -> tuple[User | None, str]:
-    """Authenticate with lockout: after LOGIN_MAX_FAILURES failures the account is locked for
-    LOGIN_LOCKOUT_SECONDS. Every attempt is audited. Returns (user or None, error message)."""
-    now = timezone.now()
-    candidate = User.objects.filter(username=username).first()
-    if candidate and candidate.locked_until and candidate.locked_until > now:
-        _log_failure(candidate, username, "locked")
-        seconds = int((candidate.locked_until - now).total_seconds()) + 1
-        return None, _("Too many failed attempts: this account is locked for %(s)d more seconds.") % {"s": seconds}
-    user = authenticate(request, username=username, password=password)
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a password check. ``user`` is None when refused: ``error`` says why, ``status`` is
+    the HTTP answer (401 wrong or locked, 429 too many attempts from this address) and ``retry_after``
+    the seconds to wait. ``must_change`` is a reason code when the password is right but must be changed
+    before anything else (``change_message`` says so to the person)."""
+
+    user: User | None
+    error: str = ""
+    status: int = 200
+    retry_after: int | None = None
+    must_change: str = ""
+    change_message: str = ""
+
+
+def login_attempt(*, request, username: str, password: str, purpose: str = "login") -> LoginResult:
+    """Authenticate with lockout and throttles (``core.signin``; kept by the accounts app).
+
+    An attempt slot is reserved for the account name and for the source address *before* the password
+    is hashed, so parallel guesses cannot outrun the count: after LOGIN_MAX_FAILURES failures the name is
+    locked for LOGIN_LOCKOUT_SECONDS, and an address is throttled after LOGIN_IP_MAX_FAILURES failures.
+    Names that match no account are counted and locked the same way, with the same messages, so the
+    answers do not tell which accounts exist. Every attempt is audited. ``purpose`` "reauth" checks the
+    password of someone already signed in (minting a token, changing the password): it counts the same,
+    and a success is not audited as a login."""
+    guard = signin.guard()
+    source = current_source.get()
+    username = username[:150]
+    ticket, refusal = guard.reserve(username=username, source=source)
+    if refusal is not None:
+        _log_failure(username, refusal.reason, purpose)
+        return LoginResult(None, refusal.message, refusal.status, refusal.retry_after)
+    user = None
+    try:
+        user = authenticate(request, username=username, password=password)
+    finally:
+        guard.settle(ticket, user=user)
     if user is None:
-        if candidate is not None:
-            with transaction.atomic():
-                locked = User.objects.select_for_update().get(pk=candidate.pk)
-                locked.failed_logins += 1
-                fields = ["failed_logins"]
-                if locked.failed_logins >= settings.LOGIN_MAX_FAILURES:
-                    locked.locked_until = now + dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-                    locked.failed_logins = 0
-                    fields.append("locked_until")
-                locked.save(update_fields=fields)
-        _log_failure(candidate, username, "bad credentials")
-        return None, _("Wrong username or password.")
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    AuditEntry.objects.create(
-        actor=user,
-        actor_name=user.username,
-        source=request.META.get("REMOTE_ADDR", ""),
-        action=AuditAction.LOGIN,
-        object_type="core.user",
-        object_id=str(user.pk),
-        object_repr=str(user),
-    )
-    return user, ""
+        _log_failure(username, "bad credentials", purpose)
+        return LoginResult(None, _("Wrong username or password."), 401)
+    reason = guard.password_change_required(user, password)
+    if purpose == "login":
+        AuditEntry.objects.create(
+            actor=user,
+            actor_name=user.username,
+            source=source,
+            action=AuditAction.LOGIN,
+            object_type="core.user",
+            object_id=str(user.pk),
+            object_repr=str(user)[:255],
+            note=f"password change required: {reason}" if reason else "",
+        )
+    return LoginResult(user, must_change=reason, change_message=guard.change_required_message(reason) if reason else "")
 
 
-def _log_failure(candidate: User | None, username: str, reason: str) -> None:
-    from .context import current_source
+def reauthenticate(*, request, user: User, password: str) -> LoginResult:
+    """Ask a signed-in person for their password again (before minting a token): the lockout counts it
+    like a login, so a stolen session cannot guess the password here."""
+    return login_attempt(request=request, username=user.username, password=password, purpose="reauth")
 
+
+def _log_failure(username: str, reason: str, purpose: str = "login") -> None:
+    candidate = User.objects.filter(username=username).only("pk").first()
     AuditEntry.objects.create(
         actor=None,
         actor_name=username[:150],
@@ -123,13 +151,29 @@ def _log_failure(candidate: User | None, username: str, reason: str) -> None:
         object_type="core.user",
         object_id=str(candidate.pk) if candidate else "",
         object_repr=username[:255],
-        note=reason,
+        note=reason if purpose == "login" else f"{reason} (re-authentication)",
     )
+
+
+def logout_audit(*, user: User, note: str = "") -> None:
+    """A session ended: the person logged out, or (``note``) its absolute lifetime ran out."""
+    audit(actor=user, action=AuditAction.LOGOUT, obj=user, note=note)
 
 
 @transaction.atomic
 def api_token_create(*, user: User, name: str = "", ttl_days: int | None = None) -> tuple[ApiToken, str]:
-    """Issue a token; returns it and the clear key, which is never stored and shown only this once."""
+    """Issue a token; returns it and the clear key, which is never stored and shown only this once.
+    An account holds at most API_TOKEN_MAX_PER_USER unexpired tokens (ValidationError beyond): a stolen
+    session or password cannot mint them without limit."""
+    now = timezone.now()
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one mint at a time per account: the cap holds
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+    cap = settings.API_TOKEN_MAX_PER_USER
+    if ApiToken.objects.filter(user=user).count() >= cap:
+        raise ValidationError(
+            _("You already have %(n)d active API tokens, the most allowed: revoke one on your account page first.")
+            % {"n": cap}
+        )
     key = ApiToken.new_key()
     days = ttl_days if ttl_days is not None else settings.API_TOKEN_TTL_DAYS
     token = ApiToken.objects.create(
@@ -137,7 +181,7 @@ def api_token_create(*, user: User, name: str = "", ttl_days: int | None = None)
         digest=ApiToken.hash_key(key),
         prefix=key[6:14],
         name=name,
-        expires_at=timezone.now() + dt.timedelta(days=days),
+        expires_at=now + dt.timedelta(days=days),
     )
     audit(actor=user, action=AuditAction.CREATE, obj=token, note=f"API token {token.prefix}…")
     return token, key
@@ -149,10 +193,35 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     token.delete()
 
 
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+    """Revoke every API token of an account (its password changed, it was deactivated, its password was
+    found on the deny-list). One audit entry on the account says how many and why."""
+    count, _detail = ApiToken.objects.filter(user=user).delete()
+    if count:
+        audit(actor=actor, action=AuditAction.DELETE, obj=user, note=f"{count} API token(s) revoked: {reason}")
+    return count
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None) -> User:
+    """Deactivate an account: it can no longer sign in, its sessions end (Django refuses inactive users on
+    every request) and its API tokens are revoked."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    audit(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"is_active": [True, False]})
+    api_tokens_revoke_all(user=user, actor=actor, reason="account deactivated")
+    return user
+
+
 def api_token_authenticate(key: str) -> User | None:
+    """The account a bearer token stands for, or None: unknown, expired, the account inactive, or locked
+    (while an account is locked after failed logins, its tokens are suspended too)."""
     token = ApiToken.objects.select_related("user", "user__region").filter(digest=ApiToken.hash_key(key)).first()
     now = timezone.now()
     if token is None or token.expires_at <= now or not token.user.is_active:
+        return None
+    if token.user.locked_until is not None and token.user.locked_until > now:
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

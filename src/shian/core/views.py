@@ -1,7 +1,9 @@
+import time
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -9,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import kpis, services
+from . import kpis, services, signin
 from .audit import lines_for
 from .models import ApiToken
 from .policy import ADD, DELETE, PUBLIC, SIGNED_IN, VIEW, get_object_for_user, operation
@@ -18,19 +20,28 @@ from .policy import ADD, DELETE, PUBLIC, SIGNED_IN, VIEW, get_object_for_user, o
 @operation(PUBLIC)
 def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # a path of this site only: a bare word would be taken by redirect() for a view name (NoReverseMatch)
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = ""
     context = {"next": next_url, "username": "", "error": ""}
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
-        user, error = services.login_attempt(
-            request=request, username=username, password=request.POST.get("password", "")
-        )
-        if user is not None:
-            login(request, user)
+        result = services.login_attempt(request=request, username=username, password=request.POST.get("password", ""))
+        if result.user is not None:
+            login(request, result.user)
+            # the session's start, for its absolute lifetime; a password to change first (accounts middleware)
+            request.session[signin.SIGNED_IN_AT] = time.time()
+            if result.must_change:
+                request.session[signin.MUST_CHANGE] = result.must_change  # the page says why
+                return redirect("accounts:password_change")
             return redirect(next_url or "core:dashboard")
-        context.update(username=username, error=error)
-        return TemplateResponse(request, "registration/login.html", context, status=401)
+        context.update(username=username, error=result.error)
+        response = TemplateResponse(request, "registration/login.html", context, status=result.status)
+        if result.retry_after:
+            response["Retry-After"] = str(result.retry_after)
+        return response
     return TemplateResponse(request, "registration/login.html", context)
 
 
@@ -49,6 +60,10 @@ def service_worker(request):
 @operation(PUBLIC, write=True)
 @require_POST
 def logout_view(request):
+    """End the session (audited). API tokens are not revoked: they are separate credentials, minted with
+    the password, capped per account and listed on the account page to revoke (docs/security.md)."""
+    if request.user.is_authenticated:
+        services.logout_audit(user=request.user)
     logout(request)
     return redirect("core:login")
 
@@ -80,15 +95,42 @@ def dashboard(request):
 
 
 @operation(SIGNED_IN)
-def account(request, new_key: str = ""):
+def account(request, new_key: str = "", token_error: str = "", status: int = 200, token_name: str = ""):
+    from django.conf import settings
+
     tokens = ApiToken.objects.restrict(request.user, VIEW).order_by("-created_at")
-    return render(request, "core/account.html", {"tokens": tokens, "new_key": new_key})
+    context = {
+        "tokens": tokens,
+        "new_key": new_key,
+        "token_error": token_error,
+        "token_name": token_name,
+        "token_cap": settings.API_TOKEN_MAX_PER_USER,
+    }
+    return render(request, "core/account.html", context, status=status)
 
 
 @operation(ADD, "core.apitoken")
 @require_POST
 def token_create(request):
-    _token, key = services.api_token_create(user=request.user, name=request.POST.get("name", "")[:100])
+    """Mint an API token: the current password is asked again (counted by the lockout like a login), so a
+    session alone, a stolen one too, cannot mint tokens; an account holds at most API_TOKEN_MAX_PER_USER."""
+    name = request.POST.get("name", "")[:100]
+    check = services.reauthenticate(request=request, user=request.user, password=request.POST.get("password", ""))
+    if check.user is None:  # a form error (400), or 429 when this address is throttled
+        message = check.error
+        if check.status == 401 and not check.retry_after:
+            message = _("The password is wrong: no token was created.")
+        status = 429 if check.status == 429 else 400
+        response = account(request, token_error=message, status=status, token_name=name)
+        if check.retry_after:
+            response["Retry-After"] = str(check.retry_after)
+        return response
+    if check.must_change:  # the password must be changed first (the forced-change page says why)
+        return account(request, token_error=check.change_message, status=403, token_name=name)
+    try:
+        _token, key = services.api_token_create(user=request.user, name=name)
+    except ValidationError as exc:
+        return account(request, token_error=" ".join(exc.messages), status=409, token_name=name)
     return account(request, new_key=key)
 
 

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, size, businesses, seed, no_progress, **options):
+        refuse_in_production()
         if Region.objects.exists():
             self.stdout.write("The database already holds a city; nothing generated (use `shian demo --reset`).")
             self.stdout.write(format_logins(current_logins()))
@@ -52,6 +53,19 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo city generated: {count:,} businesses in {time.monotonic() - started:.1f} s.")
         )
         self.stdout.write(format_logins(current_logins()))
+
+
+PRODUCTION_REFUSAL = (
+    "the demo refuses to run under SHIAN_PROFILE=production: it creates accounts that share a published "
+    "password. Generate demo data in a development database."
+)
+
+
+def refuse_in_production() -> None:
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        raise CommandError(PRODUCTION_REFUSAL)
 
 
 def current_logins() -> list[tuple[str, str, str]]:

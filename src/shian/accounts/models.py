@@ -1,0 +1,90 @@
+"""Account security state that core's User does not hold: sign-in throttles, request-rate counters, and
+each account's password state (when it was changed, whether it must be changed) and history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shian.core.scoping import ScopedQuerySet
+
+
+class ChangeReason(models.TextChoices):
+    """Why a password must be changed before anything else."""
+
+    INITIAL = "initial", _("Initial password set by an administrator")
+    RESET = "reset", _("Password reset by an administrator")
+    COMMON = "common", _("A common password (on the deny-list)")
+    DEMO = "demo", _("The published demo password")
+    EXPIRED = "expired", _("Password older than the policy allows")
+
+
+class LoginThrottle(models.Model):
+    """Password attempts counted per account name (``user:<name>``, also for names that match no
+    account, so that they behave alike) and per source address (``ip:<address>``). A slot is reserved
+    under a row lock before the password is hashed (accounts.throttle)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    scope_city_wide = True  # security bookkeeping: no role is granted to read it
+    objects = ScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"
+
+
+class RateCounter(models.Model):
+    """Requests counted per key (an address, an account, a token) and fixed time slot, shared by every
+    server process (accounts.ratelimit). Incremented with one atomic upsert."""
+
+    bucket = models.CharField(max_length=200)
+    slot = models.BigIntegerField()  # the slot's start, in seconds since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    scope_city_wide = True
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "slot"], name="accounts_ratecounter_bucket_slot")]
+        indexes = [models.Index(fields=["slot"], name="accounts_ratecounter_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.slot}: {self.count}"
+
+
+class PasswordState(models.Model):
+    """When an account's password was last changed and whether it must be changed before anything else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="password_state"
+    )
+    changed_at = models.DateTimeField(_("password changed"), default=timezone.now)
+    must_change = models.CharField(_("must change"), max_length=16, choices=ChangeReason.choices, blank=True)
+
+    scope_owner_lookup = "user"
+    objects = ScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.changed_at:%Y-%m-%d}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's previous passwords (the 等保 policy refuses the last five again)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    scope_owner_lookup = "user"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhistory_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
