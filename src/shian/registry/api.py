@@ -2,9 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -12,13 +14,15 @@ from ninja.responses import Status
 from pydantic import BeforeValidator
 
 from shian.core.api import AUTH, JobOut, job_out
+from shian.core.fields import masked
 from shian.core.limits import stored_in
 from shian.core.models import Region
 from shian.core.policy import ADD, CHANGE, DELETE, VIEW, get_object_for_user, operation
+from shian.core.reveal import REVEAL, reveal
 from shian.core.validators import normalise_code
 
 from . import imports, selectors, services
-from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffRole
+from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffEmployer, StaffRole
 from .filters import BusinessFilter
 from .licensing import licence_warnings
 from .models import Business, ImportRun, Licence, Staff
@@ -61,11 +65,15 @@ class BusinessOut(Schema):
     special_food: bool
     canteen_outsourced: bool
     legal_representative: str
-    contact_phone: str
+    contact_phone: str  # masked (138****1234); POST /businesses/{id}/reveal shows it in full, audited
     staffing_complete: bool
     staffing_missing: str
     version: int
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_contact_phone(obj) -> str:
+        return masked(obj, "contact_phone")
 
 
 class BusinessIn(Schema):
@@ -150,17 +158,31 @@ class StaffOut(Schema):
     business_id: int
     role: StaffRole
     name: str
-    phone: str
+    employer: StaffEmployer
+    contractor_name: str
+    phone: str  # masked; POST /staff/{id}/reveal shows it in full, audited
+    id_number: str  # masked (first 6 and last 4)
     trained_on: dt.date | None
     assessed_on: dt.date | None
     assessment_passed: bool | None
     active: bool
 
+    @staticmethod
+    def resolve_phone(obj) -> str:
+        return masked(obj, "phone")
+
+    @staticmethod
+    def resolve_id_number(obj) -> str:
+        return masked(obj, "id_number")
+
 
 class StaffIn(Schema):
     role: StaffRole
     name: Annotated[str, stored_in(Staff, "name")]
+    employer: StaffEmployer = StaffEmployer.OWN_UNIT
+    contractor_name: Annotated[str, stored_in(Staff, "contractor_name")] = ""
     phone: Annotated[str, stored_in(Staff, "phone")] = ""
+    id_number: Annotated[str, stored_in(Staff, "id_number")] = ""
     trained_on: dt.date | None = None
     assessed_on: dt.date | None = None
     assessment_passed: bool | None = None
@@ -170,11 +192,31 @@ class StaffIn(Schema):
 class StaffPatch(Schema):
     role: StaffRole | None = None
     name: Annotated[str, stored_in(Staff, "name")] | None = None
+    employer: StaffEmployer | None = None
+    contractor_name: Annotated[str, stored_in(Staff, "contractor_name")] | None = None
     phone: Annotated[str, stored_in(Staff, "phone")] | None = None
+    id_number: Annotated[str, stored_in(Staff, "id_number")] | None = None
     trained_on: dt.date | None = None
     assessed_on: dt.date | None = None
     assessment_passed: bool | None = None
     active: bool | None = None
+
+
+class StaffRevealIn(Schema):
+    field: Literal["phone", "id_number"]
+
+
+class BusinessRevealField(StrEnum):
+    CONTACT_PHONE = "contact_phone"  # the one value of a business shown masked
+
+
+class BusinessRevealIn(Schema):
+    field: BusinessRevealField = BusinessRevealField.CONTACT_PHONE
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
 
 
 class ImportErrorOut(Schema):
@@ -344,6 +386,31 @@ def staff_delete(request, staff_id: int):
     staff = get_object_for_user(Staff, request.user, DELETE, pk=staff_id)
     services.staff_delete(actor=request.user, staff=staff)
     return Status(204, None)
+
+
+@router.post(
+    "/staff/{staff_id}/reveal",
+    response=RevealOut,
+    summary="Show a staff member's phone or identity number in full (audited)",
+)
+@operation(REVEAL, "registry.staff", obj="staff_id", write=True)
+def staff_reveal(request, staff_id: int, payload: StaffRevealIn, response: HttpResponse):
+    response["Cache-Control"] = "no-store"
+    staff = get_object_for_user(Staff, request.user, REVEAL, pk=staff_id)
+    return {"field": payload.field, "value": reveal(actor=request.user, obj=staff, field=payload.field)}
+
+
+@router.post(
+    "/businesses/{business_id}/reveal",
+    response=RevealOut,
+    summary="Show a business's contact phone in full (audited)",
+)
+@operation(REVEAL, "registry.business", obj="business_id", write=True)
+def business_reveal(request, business_id: int, payload: BusinessRevealIn, response: HttpResponse):
+    response["Cache-Control"] = "no-store"
+    business = get_object_for_user(Business, request.user, REVEAL, pk=business_id)
+    field = payload.field.value
+    return {"field": field, "value": reveal(actor=request.user, obj=business, field=field)}
 
 
 # --- imports and KPIs -------------------------------------------------------------------------

@@ -28,6 +28,15 @@ class RegistryConfig(AppConfig):
         scoping.grant(BUSINESS_ROLES, "registry.licence", read)
         scoping.grant(BUSINESS_ROLES, "registry.staff", every)
         scoping.grant([Role.CITY_ADMIN], "registry.staffingrule", every)
+        # personal data shows masked; showing one value in full is its own, audited action (core/reveal.py).
+        # Staff phones and identity numbers: the officials who keep the register and the business's own
+        # staff (read-only inspectors reach a business through its contact phone); contact phones: they
+        # and the inspectors, who call ahead of a visit.
+        from shian.core.reveal import REVEAL
+
+        keepers = [Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, *BUSINESS_ROLES]
+        scoping.grant(keepers, "registry.staff", {REVEAL})
+        scoping.grant([*keepers, Role.INSPECTOR], "registry.business", {REVEAL})
         scoping.grant([Role.CITY_ADMIN, Role.DISTRICT_REGULATOR], "registry.importrun", {scoping.VIEW, scoping.ADD})
         from . import selectors as registry_selectors
         from . import services as registry_services

@@ -42,6 +42,14 @@ class StaffRole(models.TextChoices):
     OFFICER = "officer", _("Food-safety officer")
 
 
+class StaffEmployer(models.TextChoices):
+    """Whose employee a staff member is: a canteen run by a contractor (委托承包经营) has the unit's own
+    director besides the contractor's (双食品安全总监)."""
+
+    OWN_UNIT = "own", _("The unit itself")
+    CONTRACTOR = "contractor", _("The contractor")
+
+
 class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")

@@ -10,6 +10,7 @@ KPIs are not all 100%."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -22,9 +23,9 @@ from shian.core.models import Region, User
 from shian.core.validators import USCC_CHARSET, make_uscc
 
 from . import licensing, services
-from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffRole
+from .choices import BusinessStatus, BusinessType, LicenceKind, Scale, StaffEmployer, StaffRole
 from .models import Business, Licence, Staff
-from .staffing import RuleBook
+from .staffing import ROLE_ORDER, RuleBook, present_keys
 
 # shares of the register, per 194 businesses: catering and sales dominate; canteens by kind of unit; a few
 # central kitchens and group-meal distributors (集体用餐配送单位)
@@ -89,6 +90,10 @@ SPECIAL_PRODUCTS = [("生物科技", "127"), ("营养科技", "128"), ("乳业",
 SPECIAL_FOOD_SHARE = 0.05  # of producers
 IMPORTER_SHARE = 0.06  # of sellers: import food themselves (进口商, an attribute, not a 业态)
 OUTSOURCED_SHARE = 0.2  # of school canteens: run by a contracted catering company
+# of outsourced school canteens at the 双总监 threshold: the school has appointed its own director too
+# (the others show "缺本单位食品安全总监"); their kitchen staff are the contractor's
+OWN_DIRECTOR_SHARE = 0.7
+CONTRACTORS = ["团膳管理有限公司", "餐饮管理有限公司", "膳食服务有限公司", "后勤服务有限公司"]
 # real roads of each district (a road is in its district; not checked against the chosen street)
 ROADS = {
     "330203": ["中山西路", "解放南路", "解放北路", "开明街", "药行街", "柳汀街", "望春路", "段塘路", "环城西路"],
@@ -331,11 +336,25 @@ def generate_businesses(ctx: DemoContext) -> None:
             # on the register since its first licence, issued the day it opened (grade history reads the
             # register and the licences by date)
             licences.extend(_licences(rng, business, btype, profile, division, bureaus[division], today))
-            present = set()
-            for role in rules.required_for(business):
+            required = rules.required_for(business)
+            present: set[str] = set()
+            # an outsourced canteen's staff are the contractor's; the school's own director is drawn from a
+            # generator of its own, so the rest of the city is the same as before employers were recorded
+            contractor = _contractor(business) if business.canteen_outsourced else ""
+            employer = StaffEmployer.CONTRACTOR if contractor else StaffEmployer.OWN_UNIT
+            for role in [r for r in ROLE_ORDER if any(k.split("_")[0] == r for k in required)]:
                 if rng.random() < (0.86 if role == StaffRole.DIRECTOR else 0.95):  # a few gaps, on purpose
-                    staff.append(_staff(rng, business, role, today))
-                    present.add(role)
+                    staff.append(_staff(rng, business, role, today, employer=employer, contractor=contractor))
+                    present |= present_keys([(role, employer)])
+            if "director_own" in required and contractor:
+                own = random.Random(f"own-director-{business.uscc}")
+                if own.random() < OWN_DIRECTOR_SHARE:
+                    taken_names = {s.name for s in staff if s.business is business and s.role == StaffRole.DIRECTOR}
+                    person = _staff(own, business, StaffRole.DIRECTOR, today)
+                    while person.name in taken_names:
+                        person.name = _person(own)
+                    staff.append(person)
+                    present |= present_keys([(StaffRole.DIRECTOR, StaffEmployer.OWN_UNIT)])
             complete, missing = rules.evaluate_for(business, present)
             business.staffing_complete, business.staffing_missing = complete, missing
         Business.objects.bulk_create(businesses, batch_size=1000)  # licences and staff take their ids now
@@ -429,12 +448,22 @@ def _licences(
     ]
 
 
-def _staff(rng, business: Business, role: str, today: dt.date) -> Staff:
+def _contractor(business: Business) -> str:
+    """The catering company that runs an outsourced canteen (a name of its own, drawn per business)."""
+    own = random.Random(f"contractor-{business.uscc}")
+    return f"宁波{own.choice(WORDS)}{own.choice(CONTRACTORS)}"
+
+
+def _staff(
+    rng, business: Business, role: str, today: dt.date, *, employer: str = StaffEmployer.OWN_UNIT, contractor: str = ""
+) -> Staff:
     trained = today - dt.timedelta(days=rng.randrange(10, 700))
     assessed = trained + dt.timedelta(days=rng.randrange(0, 10))
     return Staff(
         business=business,
         role=role,
+        employer=employer,
+        contractor_name=contractor,
         name=_person(rng),
         phone=_mobile(rng),
         trained_on=trained,

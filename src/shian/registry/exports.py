@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from shian.core.exports import xlsx_bytes
+from shian.core.fields import masked
 from shian.core.models import Region
 
 from .models import Business, Licence
@@ -47,9 +48,9 @@ def businesses_xlsx(qs: QuerySet[Business]) -> bytes:
             b.get_status_display(),
             *(_("yes") if getattr(b, name) else _("no") for name in ATTRIBUTE_FIELDS),
             b.legal_representative,
-            b.contact_phone,
+            masked(b, "contact_phone"),  # personal data: masked in every export
             _("yes") if b.staffing_complete else _("no"),
-            b.staffing_missing,
+            b.staffing_missing_display,
             _local(b.updated_at),
         ]
         for b in qs.iterator(chunk_size=2000)

@@ -11,10 +11,12 @@ from ninja import Schema
 from pydantic import ValidationError as PydanticValidationError
 from pydantic import field_validator
 
+from shian.core.fields import hash_lookup
 from shian.core.models import Region
+from shian.core.personal import phone_query
 
 from .choices import BusinessStatus, BusinessType, LicenceKind
-from .models import Business, Licence
+from .models import Business, Licence, Staff
 from .search import search_businesses
 
 EXPIRY_WARNING_DAYS = 30
@@ -97,7 +99,11 @@ def licence_state_q(state: str, today: dt.date | None = None, *, issued_by: dt.d
 def apply_business_filter(qs: QuerySet[Business], f: BusinessFilter) -> QuerySet[Business]:
     # every word must match (name, USCC or address): "三江 饺子" finds 三江's dumpling shops; each word
     # has LIKE semantics, answered from the bigram index (search.py). Full-width spaces separate too.
-    for word in (f.q or "").split()[:5]:
+    phone = phone_query(f.q)
+    if phone:  # an exact phone number: the business's or one of its staff's, through the keyed hashes
+        staff = Staff.objects.filter(**hash_lookup(Staff, "phone", phone)).values("business_id")
+        qs = qs.filter(Q(**hash_lookup(Business, "contact_phone", phone)) | Q(pk__in=staff))
+    for word in (f.q or "").split()[:5] if not phone else []:
         qs = search_businesses(qs, word)
     if f.type:
         qs = qs.filter(type=f.type)

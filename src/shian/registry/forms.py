@@ -2,9 +2,11 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.fields import MaskedInitialMixin
 from shian.core.selectors import regions_for_user
 from shian.core.validators import normalise_uscc
 
+from .choices import StaffEmployer
 from .models import Business, Licence, Staff, StaffingRule
 from .services import BUSINESS_FIELDS, LICENCE_FIELDS, STAFF_FIELDS
 
@@ -13,7 +15,8 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class BusinessForm(forms.ModelForm):
+class BusinessForm(MaskedInitialMixin, forms.ModelForm):
+    masked_fields = ("contact_phone",)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -47,11 +50,20 @@ class LicenceForm(forms.ModelForm):
         widgets = {"issued_on": DateInput, "valid_until": DateInput}
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(MaskedInitialMixin, forms.ModelForm):
+    masked_fields = ("phone", "id_number")
+
     class Meta:
         model = Staff
         fields = STAFF_FIELDS
         widgets = {"trained_on": DateInput, "assessed_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].required = False  # not sent: the unit's own, the default
+
+    def clean_employer(self):
+        return self.cleaned_data.get("employer") or StaffEmployer.OWN_UNIT
 
 
 class StaffingRuleForm(forms.ModelForm):
@@ -61,6 +73,7 @@ class StaffingRuleForm(forms.ModelForm):
             "business_type",
             "required_attribute",
             "role",
+            "employer",
             "min_scale",
             "min_diners",
             "diners_comparison",

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from shian.core.fields import EncryptedTextField, KeyedHashField
 from shian.core.models import Region, User
+from shian.core.personal import normalise_id_number, validate_id_number
 from shian.core.scoping import ScopedQuerySet
 from shian.core.validators import (
     normalise_code,
@@ -21,7 +23,22 @@ from shian.core.validators import (
     validate_uscc,
 )
 
-from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffRole
+from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffEmployer, StaffRole
+
+# What the 两员 rules can require: a role, or a role employed by the unit itself / by its contractor
+# (``<role>_<employer>``, for a canteen run by a contractor). Business.staffing_missing stores these keys.
+REQUIREMENT_LABELS = {
+    "director": StaffRole.DIRECTOR.label,
+    "director_own": _("food-safety director of the unit itself"),
+    "director_contractor": _("contractor's food-safety director"),
+    "officer": StaffRole.OFFICER.label,
+    "officer_own": _("food-safety officer of the unit itself"),
+    "officer_contractor": _("contractor's food-safety officer"),
+}
+
+
+def requirement_key(role: str, employer: str = "") -> str:
+    return f"{role}_{employer}" if employer else role
 
 
 def _not_future(value, field_label) -> None:
@@ -60,7 +77,11 @@ class Business(models.Model):
         _("canteen outsourced"), default=False, help_text=_("The canteen is run by a contracted catering company.")
     )
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[validate_phone])
+    # often the owner's own mobile (a sole trader's, a small shop's): personal data, encrypted like staff phones
+    contact_phone = EncryptedTextField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone], mask="phone"
+    )
+    contact_phone_hash = KeyedHashField(source="contact_phone", normalise="shian.core.personal.normalise_phone")
     # derived by services.staffing_refresh from the StaffingRule table and the active staff
     staffing_complete = models.BooleanField(_("two staff complete"), default=False, editable=False)
     staffing_missing = models.CharField(_("missing staff roles"), max_length=40, blank=True, editable=False)
@@ -99,10 +120,17 @@ class Business(models.Model):
 
     @property
     def staffing_missing_display(self) -> str:
-        """The missing roles as people say them ("食品安全总监、食品安全员"), not the stored keys."""
-        labels = dict(StaffRole.choices)
+        """The missing roles as people say them ("食品安全总监、食品安全员", "本单位食品安全总监"), not the
+        stored keys."""
         keys = [k for k in self.staffing_missing.split(",") if k]
-        return pgettext("list separator", "; ").join(str(labels.get(k, k)) for k in keys)
+        return pgettext("list separator", "; ").join(str(REQUIREMENT_LABELS.get(k, k)) for k in keys)
+
+    @property
+    def staffing_badge(self) -> str:
+        """What the 两员 badge says: "配备齐全", or what is missing ("缺本单位食品安全总监")."""
+        if self.staffing_complete:
+            return str(_("Two staff complete"))
+        return pgettext("two staff badge", "Missing %(roles)s") % {"roles": self.staffing_missing_display}
 
 
 class Licence(models.Model):
@@ -162,7 +190,28 @@ class Staff(models.Model):
     business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices)
     name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    employer = models.CharField(
+        _("employed by"),
+        max_length=12,
+        choices=StaffEmployer.choices,
+        default=StaffEmployer.OWN_UNIT,
+        help_text=_("A canteen run by a contractor has the unit's own director besides the contractor's."),
+    )
+    contractor_name = models.CharField(
+        _("contractor"), max_length=100, blank=True, help_text=_("The contracted company, when it employs this person.")
+    )
+    # personal data: encrypted at rest, found by the keyed hash, shown masked (docs/security.md)
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True, validators=[validate_phone], mask="phone")
+    phone_hash = KeyedHashField(source="phone", normalise="shian.core.personal.normalise_phone")
+    id_number = EncryptedTextField(
+        _("identity number"),
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
+        mask="id_number",
+        help_text=_("Resident identity number, commonly recorded for the food-safety director."),
+    )
+    id_number_hash = KeyedHashField(source="id_number", normalise="shian.core.personal.normalise_id_number")
     trained_on = models.DateField(_("last training"), null=True, blank=True)
     assessed_on = models.DateField(_("last assessment"), null=True, blank=True)
     assessment_passed = models.BooleanField(_("assessment passed"), null=True, blank=True)
@@ -188,8 +237,26 @@ class Staff(models.Model):
                 _not_future(getattr(self, field), label)
             except ValidationError as exc:
                 errors[field] = exc.messages
+        if self.id_number:
+            self.id_number = normalise_id_number(self.id_number)
+        self.contractor_name = (self.contractor_name or "").strip()
+        if self.employer == StaffEmployer.CONTRACTOR and not self.contractor_name:
+            errors["contractor_name"] = _("Name the contractor that employs this person.")
+        elif self.employer != StaffEmployer.CONTRACTOR:
+            self.contractor_name = ""  # only a contractor's employee has one
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def requirement_keys(self) -> set[str]:
+        """The 两员 requirements this person meets: their role, and their role as the employer's."""
+        return {self.role, requirement_key(self.role, self.employer)}
+
+    @property
+    def employer_display(self) -> str:
+        if self.employer == StaffEmployer.CONTRACTOR and self.contractor_name:
+            return f"{self.get_employer_display()}（{self.contractor_name}）"
+        return str(self.get_employer_display())
 
 
 class StaffingRule(models.Model):
@@ -221,6 +288,17 @@ class StaffingRule(models.Model):
         help_text=_("Leave blank for every business of the type."),
     )
     role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices)
+    employer = models.CharField(
+        _("employed by"),
+        max_length=12,
+        choices=StaffEmployer.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Leave blank for anyone in the role. For a canteen run by a contractor (dual directors): the unit "
+            "itself, or the contractor."
+        ),
+    )
     min_scale = models.PositiveSmallIntegerField(_("from scale"), choices=Scale.choices, null=True, blank=True)
     min_diners = models.PositiveIntegerField(_("diners per meal threshold"), null=True, blank=True)
     diners_comparison = models.CharField(
@@ -238,7 +316,16 @@ class StaffingRule(models.Model):
         ordering = ["business_type", "role", "required_attribute", "min_scale", "min_diners"]
 
     def __str__(self) -> str:
-        return f"{self.get_business_type_display()} → {self.get_role_display()}"
+        return f"{self.get_business_type_display()} → {self.requirement_label}"
+
+    @property
+    def requirement(self) -> str:
+        """The requirement key this row adds: "director", or "director_own" for the unit's own director."""
+        return requirement_key(self.role, self.employer)
+
+    @property
+    def requirement_label(self) -> str:
+        return str(REQUIREMENT_LABELS.get(self.requirement, self.get_role_display()))
 
     @property
     def condition(self) -> str:
@@ -275,6 +362,9 @@ class StaffingRule(models.Model):
             errors["min_diners"] = _("The diners threshold cannot be negative.")
         if self.diners_comparison == self.Comparison.MORE_THAN and self.min_diners is None:
             errors["min_diners"] = _("“More than” needs a diners per meal threshold.")
+        if self.employer and self.role != StaffRole.DIRECTOR:
+            # the rules name whose director (双食品安全总监); an officer's employer is never required
+            errors["employer"] = _("Only a director row can name whose employee the person must be.")
         if errors:
             raise ValidationError(errors)
         if not (self.active and self.business_type and self.role):
@@ -283,6 +373,7 @@ class StaffingRule(models.Model):
             active=True,
             business_type=self.business_type,
             role=self.role,
+            employer=self.employer or "",
             required_attribute=self.required_attribute or "",
             min_scale=self.min_scale,
             min_diners=self.min_diners,

@@ -4,17 +4,42 @@ the StaffingRule table, shared by the services, the importer and the demo genera
 A business is described by its type, scale, diners per meal and the attributes the rules ask about
 (``ATTRIBUTES``: Business boolean fields such as ``special_food``). Callers holding a Business (or any
 object with those fields) use ``required_for``/``evaluate_for``; callers reading rows with
-``values_list`` add ``*ATTRIBUTES`` to the columns and pass ``true_attributes(flags)``."""
+``values_list`` add ``*ATTRIBUTES`` to the columns and pass ``true_attributes(flags)``.
+
+What a rule requires is a *requirement key*: a role ("director"), or a role employed by the unit itself
+or by its contractor ("director_own", "director_contractor": a school canteen run by a contractor has
+both, 双食品安全总监). ``present`` is the set of keys the active staff meet (``present_keys``); a bare
+role with no employer is taken as the unit's own, the default of ``Staff.employer``."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .choices import StaffRole
-from .models import StaffingRule
+from .choices import StaffEmployer, StaffRole
+from .models import StaffingRule, requirement_key
 
 ROLE_ORDER = [StaffRole.DIRECTOR, StaffRole.OFFICER]
+REQUIREMENT_ORDER = [requirement_key(role, employer) for role in ROLE_ORDER for employer in ("", *StaffEmployer.values)]
+
+
+def present_keys(staff: Iterable[tuple[str, str]]) -> set[str]:
+    """The requirement keys met by active staff given as (role, employer) pairs."""
+    keys: set[str] = set()
+    for role, employer in staff:
+        keys.add(role)
+        keys.add(requirement_key(role, employer or StaffEmployer.OWN_UNIT))
+    return keys
+
+
+def _with_default_employer(present: Iterable[str]) -> set[str]:
+    keys = set(present)
+    for role in ROLE_ORDER:
+        if role in keys and not any(k.startswith(f"{role}_") for k in keys):
+            keys.add(requirement_key(role, StaffEmployer.OWN_UNIT))
+    return keys
+
+
 ATTRIBUTES: list[str] = [a.value for a in StaffingRule.Attribute]
 
 
@@ -41,12 +66,12 @@ class RuleBook:
     def required(
         self, business_type: str, scale: int, diners: int | None, attributes: frozenset[str] | set[str] = frozenset()
     ) -> list[str]:
-        roles = {
-            r.role
+        keys = {
+            r.requirement
             for r in self.by_type.get(business_type, [])
             if r.applies_to(business_type, scale, diners, attributes)
         }
-        return [r for r in ROLE_ORDER if r in roles]
+        return [k for k in REQUIREMENT_ORDER if k in keys]
 
     def evaluate(
         self,
@@ -56,8 +81,11 @@ class RuleBook:
         present: set[str],
         attributes: frozenset[str] | set[str] = frozenset(),
     ) -> tuple[bool, str]:
-        """(complete, missing roles as "director,officer")."""
-        missing = [r for r in self.required(business_type, scale, diners, attributes) if r not in present]
+        """(complete, missing requirements as "director,officer" or "director_own"). A role missing
+        outright is not named again when a more specific requirement of it is missing too."""
+        have = _with_default_employer(present)
+        missing = [k for k in self.required(business_type, scale, diners, attributes) if k not in have]
+        missing = [k for k in missing if "_" in k or not any(m.startswith(f"{k}_") for m in missing)]
         return (not missing, ",".join(str(m) for m in missing))
 
     def required_for(self, business) -> list[str]:

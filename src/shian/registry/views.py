@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,11 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shian.core import listing, tabs
 from shian.core.exports import XLSX_CONTENT_TYPE
+from shian.core.fields import masked
 from shian.core.policy import ADD, CHANGE, DELETE, VIEW, get_object_for_user, may, operation
+from shian.core.reveal import REVEAL, reveal
 
 from . import exports, imports, selectors, services
 from .choices import BusinessStatus, BusinessType, Scale
@@ -179,7 +184,12 @@ def render_profile_tab(request, business):
     return render(
         request,
         "registry/_tab_profile.html",
-        {"business": business, "attributes": selectors.business_attributes(business)},
+        {
+            "business": business,
+            "attributes": selectors.business_attributes(business),
+            "contact_phone": masked(business, "contact_phone"),
+            "can_reveal": may(request.user, REVEAL, Business),
+        },
     )
 
 
@@ -203,7 +213,8 @@ def render_staff_tab(request, business):
         "registry/_tab_staff.html",
         {
             "business": business,
-            "staff": selectors.staff_for_business(business),
+            "staff": [(s, masked(s, "phone"), masked(s, "id_number")) for s in selectors.staff_for_business(business)],
+            "can_reveal": may(request.user, REVEAL, Staff),
             "can_change": may(request.user, CHANGE, Staff),
             "can_add": may(request.user, ADD, Staff),
         },
@@ -212,7 +223,9 @@ def render_staff_tab(request, business):
 
 # --- licences and staff (children of a business) ----------------------------------------------
 def _child_form(request, *, form_class, business, instance, create, update, title, tab):
-    form = form_class(request.POST or None, instance=instance)
+    # the form gets a copy: a valid ModelForm writes its values into its instance, and the service must
+    # see the object as stored to tell what changed (else it finds no change and saves nothing)
+    form = form_class(request.POST or None, instance=copy.copy(instance) if instance is not None else None)
     form.instance.business = business
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,6 +323,32 @@ def staff_delete(request, pk: int):
     return redirect(reverse("registry:business_detail", args=[staff.business_id]) + "?tab=staff")
 
 
+# --- personal data shown in full, one value at a time (audited) ---------------------------------
+def _revealed(request, obj) -> HttpResponse:
+    field = request.POST.get("field", "")
+    try:
+        value = reveal(actor=request.user, obj=obj, field=field)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    return render(request, "registry/_revealed.html", {"value": value})
+
+
+@operation(REVEAL, "registry.staff", obj="pk", write=True)
+@never_cache
+@require_POST
+def staff_reveal(request, pk: int):
+    """HTMX: a staff member's phone or identity number in full, in place of the masked one."""
+    return _revealed(request, get_object_for_user(Staff, request.user, REVEAL, pk=pk))
+
+
+@operation(REVEAL, "registry.business", obj="pk", write=True)
+@never_cache
+@require_POST
+def business_reveal(request, pk: int):
+    """HTMX: a business's contact phone in full."""
+    return _revealed(request, get_object_for_user(Business, request.user, REVEAL, pk=pk))
+
+
 # --- licence list (expiring within 30 days) ---------------------------------------------------
 @operation(VIEW, "registry.licence")
 def licence_list(request):
@@ -334,6 +373,7 @@ def staffing(request):
         "registry/staffing.html",
         {
             "kpi": selectors.staffing_rate(request.user),
+            "gaps": selectors.staffing_gaps(request.user),
             "rules": selectors.staffing_rules(),
             "can_edit_rules": may(request.user, CHANGE, StaffingRule),
         },

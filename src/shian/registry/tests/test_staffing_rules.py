@@ -16,6 +16,8 @@ from shian.registry.tests.factories import BusinessFactory, StaffFactory
 
 MIGRATION = importlib.import_module("shian.registry.migrations.0006_staffing_rules_2022")
 BOTH = ["director", "officer"]
+# an outsourced canteen at its threshold: a director of the unit itself and one of the contractor (双食品安全总监)
+DUAL = ["director", "director_own", "director_contractor", "officer"]
 OFFICER = ["officer"]
 NONE: list[str] = []
 
@@ -52,9 +54,10 @@ def book(db):
         pytest.param(BusinessType.TAKEOUT, Scale.SMALL, None, {"chain_headquarters"}, BOTH, id="chain-hq-takeout"),
         # a special-food flag on a caterer is no 特殊食品生产企业
         pytest.param(BusinessType.CATERING, Scale.SMALL, None, {"special_food"}, OFFICER, id="special-food-caterer"),
-        # schools and kindergartens that outsource their canteen keep their own director (双食品安全总监)
+        # schools and kindergartens that outsource their canteen keep their own director (双食品安全总监);
+        # before the employer was recorded the row added nothing (was: BOTH)
         pytest.param(
-            BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 500, {"canteen_outsourced"}, BOTH, id="outsourced-school-500"
+            BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 500, {"canteen_outsourced"}, DUAL, id="outsourced-school-500"
         ),
         pytest.param(
             BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 499, {"canteen_outsourced"}, OFFICER, id="outsourced-school-499"
@@ -64,7 +67,7 @@ def book(db):
             Scale.SMALL,
             300,
             {"canteen_outsourced"},
-            BOTH,
+            DUAL,
             id="outsourced-kindergarten-300",
         ),
     ],
@@ -94,7 +97,11 @@ def test_the_outsourced_row_stands_on_its_own(book):
         active=False
     )
     book = RuleBook.load()
-    assert book.required(BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 800, {"canteen_outsourced"}) == BOTH
+    assert book.required(BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 800, {"canteen_outsourced"}) == [
+        "director_own",
+        "director_contractor",
+        "officer",
+    ]
     assert book.required(BusinessType.SCHOOL_CANTEEN, Scale.SMALL, 800) == OFFICER
 
 
