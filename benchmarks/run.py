@@ -62,6 +62,7 @@ def main() -> None:
         print(f"[{name}] {TARGETS[size]:,} businesses, list benchmark, {import_rows:,}-row import ...", flush=True)
         results.append(run(url, "--businesses", str(TARGETS[size]), "--import-rows", str(import_rows)))
         print("   ", json.dumps(results[-1]), flush=True)
+    backups = backup_restore(databases)  # before the generations below replace the SQLite city
     if args.size == "full":
         print("[sqlite] demo generation, small size ...", flush=True)
         results.append(run(sqlite_url, "--businesses", str(TARGETS["small"]), "--generate-only"))
@@ -93,12 +94,51 @@ def main() -> None:
                 f"{imp['background_return_s']} s, completed in {imp['background_done_s']} s (goal: < 1 s, < 60 s)"
             )
     print(GOALS)
+    print_backups(backups)
     out = ROOT / "benchmarks/results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
+    (out / "backup.json").write_text(json.dumps(backups, indent=2))
+    audit_verify(args.size)
     if not args.no_load:
         load_test(args.size, postgres=len(databases) > 1)
     browser_pages(args.size)
+
+
+def backup_restore(databases: list[tuple[str, str]]) -> list[dict]:
+    """benchmarks/bench_backup.py on each database as bench_db.py left it (the city, plus the import, at
+    full size): `shian backup` then `shian restore`, each timed, and the archive's size."""
+    backups = []
+    for name, url in databases:
+        print(f"[{name}] backup and restore of that database ...", flush=True)
+        env = os.environ | {"SHIAN_DATABASE_URL": url, "SHIAN_DATA_DIR": str(ROOT / "var/bench/backup")}
+        argv = [sys.executable, str(ROOT / "benchmarks/bench_backup.py")]
+        done = subprocess.run(argv, env=env, check=True, capture_output=True, text=True)
+        backups.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print("   ", json.dumps(backups[-1]), flush=True)
+    return backups
+
+
+def print_backups(backups: list[dict]) -> None:
+    print(f"\n{'database':<11}{'businesses':>11}{'database MB':>13}{'archive MB':>12}{'backup s':>10}{'restore s':>11}")
+    for b in backups:
+        print(
+            f"{b['database']:<11}{b['businesses']:>11,}{b['database_mb']:>13}{b['archive_mb']:>12}"
+            f"{b['backup_s']:>10}{b['restore_s']:>11}"
+        )
+    print("goal: backup and restore of the city-size database < 2 min each on SQLite")
+
+
+def audit_verify(size: str) -> None:
+    """benchmarks/bench_audit_verify.py: `shian audit verify` over 1,000,000 entries on SQLite (goal < 60 s;
+    small: 20,000), and the cost per entry of chaining a write. Its own database under var/bench/."""
+    entries = "1000000" if size == "full" else "20000"
+    print(f"\n[sqlite] audit log: {int(entries):,} entries chained, then verified ...", flush=True)
+    env = {k: v for k, v in os.environ.items() if k != "SHIAN_DATABASE_URL"}
+    argv = [sys.executable, str(ROOT / "benchmarks/bench_audit_verify.py"), "--entries", entries]
+    done = subprocess.run(argv, env=env, check=True, capture_output=True, text=True)
+    print("\n".join(done.stdout.strip().splitlines()[:-1]), flush=True)
+    (ROOT / "benchmarks/results/audit.json").write_text(done.stdout.strip().splitlines()[-1])
 
 
 def browser_pages(size: str) -> None:
