@@ -10,6 +10,7 @@ sent in turn as
   else core.limits.TEXT_MAX_LENGTH);
 - ``script``: ``<script>alert(1)</script>``; ``markup``: broken HTML with quotes and an image of a local
   file (what would break a PDF's paragraph markup, too); ``formula``: ``=HYPERLINK("http://x","y")``;
+  ``sql``: quotes and a ``DROP TABLE`` (stored as text or refused, never run);
 
 by a user allowed to send it, about an object of the user's own area, and expects:
 
@@ -81,6 +82,7 @@ SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 MARKUP = '<b>粗</i> & <img src="/etc/passwd"> "双" \'单\''
 MARKUP_RAW = ("<b>粗</i>", '<img src="/etc/passwd">')
 FORMULA = '=HYPERLINK("http://x","y")'
+SQL = "食安'); DROP TABLE registry_business; -- \" OR 1=1"  # text, never SQL: the ORM binds every value
 FILL = "食安"  # over- and at-limit values are Chinese: a limit counts characters, not bytes
 MARKER = FILL * 4
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -107,7 +109,7 @@ def _values(limit: int) -> dict[str, str]:
     values = {"too_long": _filled(TOO_LONG)}
     if limit < REQUEST_VALUE_MAX_LENGTH:  # longer ones (a signature's data URL) are the middleware's
         values |= {"over_limit": _filled(limit + 1), "at_limit": _filled(limit)}
-    return values | {"script": SCRIPT, "markup": MARKUP, "formula": FORMULA}
+    return values | {"script": SCRIPT, "markup": MARKUP, "formula": FORMULA, "sql": SQL}
 
 
 # --- what the database holds --------------------------------------------------------------------
@@ -115,7 +117,12 @@ def _text_columns():
     for model in apps.get_models():
         if not model._meta.app_config.name.startswith("shian."):
             continue
-        cols = [f for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        # an encrypted column (core/fields.py) cannot be searched in SQL; its model validators cap the plain value
+        cols = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and f.get_lookup("contains") is not None
+        ]
         if cols:
             yield model, cols
 
@@ -251,6 +258,8 @@ GOOD = {
     "latitude": "29.8683",
     "longitude": "121.5440",
     "phone": "13900139000",
+    "id_number": "11010519491231002X",  # GB 11643's own example (check character X)
+    "contractor_name": "宁波甬膳团餐管理有限公司",
     "issuing_authority": "宁波市海曙区市场监督管理局",
     "scope": "热食类食品制售",
     "title": "冷库温度过高",
@@ -725,7 +734,12 @@ FORM_OVERRIDES = {
     "hazards:lead_refer": {"detail": ["拒不整改"]},
     "hazards:lead_decide": {"action": ["accept"], "approver": ["王局长"], "approved_on": [TODAY_ISO]},
     "core:login": {"username": ["m-admin"], "password": [PASSWORD]},
-    "core:token_create": {"name": ["测试令牌"]},
+    "core:token_create": {"name": ["测试令牌"], "password": [PASSWORD]},
+    "accounts:password_change": {
+        "current_password": [PASSWORD],
+        "new_password1": ["Xin-Mima-2026!"],
+        "new_password2": ["Xin-Mima-2026!"],
+    },
     "registry:business_create": {"uscc": [make_uscc("9133020377777777")]},
     "registry:licence_create": {"kind": ["JY"], "number": ["JY13302030077777"], "valid_until": [NEXT_WEEK]},
 }
@@ -740,6 +754,21 @@ def _graded_last_month(world, matrix):
 
 
 FORM_PREPARE = {"supervision:recompute": _graded_last_month, "hazards:lead_decide": _lead_open}
+
+
+def _first_code(user) -> dict[str, list[str]]:
+    """The two-step enrolment form's code: what the app shows now for the pending authenticator."""
+    import time
+
+    from shian.twofactor import services as twofactor
+    from shian.twofactor import totp
+
+    _device, secret = twofactor.device_start(user=user)
+    return {"code": [totp.totp(secret, time.time())]}
+
+
+# fields only known when the form is sent (a one-time code), filled where the case leaves them empty
+FORM_LIVE_DATA = {"twofactor:enrol": _first_code}
 # pages that show a form only in some state of their object: visited as the world is, then in each state
 # (the lead page shows the decision form while a lead is open, the refer form otherwise)
 PAGE_STATES = {"hazards:lead": [None, _lead_open]}
@@ -853,7 +882,9 @@ def _form_case(found: FoundForm, matrix) -> list[str]:
                 client.force_login(user)
             if action_route in FORM_PREPARE:
                 FORM_PREPARE[action_route](world, matrix)
-            response = client.post(found.form.action, data)
+            live = FORM_LIVE_DATA[action_route](user) if action_route in FORM_LIVE_DATA else {}
+            live = {k: v for k, v in live.items() if data.get(k) in (None, [""])}
+            response = client.post(found.form.action, data | live)
             outcome = _outcome(response)
             if outcome[0] == "error":
                 return outcome, [], []

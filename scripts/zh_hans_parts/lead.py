@@ -21,3 +21,15 @@ ZH.update({"Applies when": "适用条件"})
 ZH.update({"dynamic points capped at %(n)s": "动态分按上限 %(n)s 分计"})
 
 ZH.update({"Map": "地图"})
+
+# issue 10 glue: the account page's two-step card, the API token's second factor
+ZH.update(
+    {
+        "After your password, a code from an authenticator app on your phone: a stolen password alone no longer opens your account.": "输入密码后，再输入手机身份验证器应用中的动态码：仅凭被盗的密码无法登录您的账号。",
+        "Two-step login settings": "两步登录设置",
+        "Authenticators in your area": "辖区账号的身份验证器",
+        "Your role must use two-step login: enrol an authenticator on the web page first.": "您的角色必须使用两步登录：请先在网页上绑定身份验证器。",
+        'This account uses two-step login: send the authenticator code as "code".': "该账号已启用两步登录：请在“code”字段中提交身份验证器动态码。",
+        "Wrong or expired authenticator code.": "身份验证器动态码错误或已过期。",
+    }
+)

@@ -12,7 +12,17 @@ from shian.registry.api import router as registry_router
 from shian.selfchecks.api import router as selfchecks_router
 from shian.supervision.api import router as supervision_router
 
-api = NinjaAPI(
+
+class ShianAPI(NinjaAPI):
+    """The schema declares the error answers every operation may give (core.openapi_errors)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        from shian.core.openapi_errors import declare_error_responses
+
+        return declare_error_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ShianAPI(
     title="ShiAn API",
     version="1",
     description="ShiAn (食安) food-safety governance platform. Authenticate with `POST /api/auth/token`, then send "

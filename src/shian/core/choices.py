@@ -30,7 +30,10 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Login failed")
+    LOGOUT = "logout", _("Logged out")
     DENIED = "denied", _("Access denied")
+    EXPORT = "export", _("Exported")
+    REVEAL = "reveal", _("Personal data shown")  # one masked value shown in full (core/reveal.py)
 
 
 # who regulates (region-scoped officials) and who speaks for a business (scoped to one business)

@@ -204,3 +204,129 @@ def validate_phone(value: str) -> None:
             _("Phone number must be an 11-digit mainland mobile number or a landline such as 0574-87654321."),
             code="phone_format",
         )
+
+
+# --- plausible dates and numbers (docs/security.md, "Bad input: dates and numbers") --------------
+# Each date a person enters has a window around today, each number a range: a value outside is refused
+# naming the field, so that nothing backdated to 0001-01-01, due on 9999-12-31 or counted in the tens of
+# thousands is stored (nor overflows a small-integer column, a 500 on PostgreSQL). The windows, in days:
+SELFCHECK_BACKFILL_DAYS = 31  # a self-check may be filed for a period that ended at most a month ago
+VISIT_BACKFILL_DAYS = 31  # a 包保 visit: recorded at most a month after it took place
+RECORD_BACKFILL_DAYS = 366  # a hazard found or an incident that occurred: recorded within a year
+DEADLINE_MAX_DAYS = 366  # a rectification deadline: at most a year ahead
+ASSIGNMENT_WINDOW_DAYS = 366  # a 包保 assignment starts at most a year before or after today
+PROBLEMS_MAX = 999  # problems found in one self-check period
+PEOPLE_MAX = 100_000  # diners exposed or ill in one incident
+
+
+def validate_date_window(
+    value, *, field: str, earliest=None, latest=None, earliest_reason: str = "", latest_reason: str = ""
+) -> None:
+    """Refuse ``value`` (a date) outside ``[earliest, latest]`` (either may be None: open), naming ``field``
+    and the bound, with the reason for it when given (``ValidationError({field: …})``)."""
+    if value is None:
+        return
+    if earliest is not None and value < earliest:
+        message = _("%(d)s is too early: the earliest accepted is %(e)s.") % {"d": value, "e": earliest}
+        raise ValidationError({field: f"{message} {earliest_reason}".strip()})
+    if latest is not None and value > latest:
+        message = _("%(d)s is too late: the latest accepted is %(l)s.") % {"d": value, "l": latest}
+        raise ValidationError({field: f"{message} {latest_reason}".strip()})
+
+
+def validate_range(value, *, field: str, minimum=None, maximum=None) -> None:
+    """Refuse a number outside ``[minimum, maximum]``, naming ``field`` and the range."""
+    if value is None:
+        return
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValidationError(
+            {
+                field: _("%(v)s is out of range: from %(lo)s to %(hi)s.")
+                % {
+                    "v": value,
+                    "lo": minimum if minimum is not None else "…",
+                    "hi": maximum if maximum is not None else "…",
+                }
+            }
+        )
+
+
+def days_ago(days: int, today=None):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return (today or timezone.localdate()) - dt.timedelta(days=days)
+
+
+def days_ahead(days: int, today=None):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return (today or timezone.localdate()) + dt.timedelta(days=days)
+
+
+# --- names: no bidi controls, no mixed-script look-alikes -----------------------------------------
+# Bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C) reorder
+# what is shown ("好\u202e店" reads differently from what is stored); zero-width characters hide inside a
+# name. A word that mixes Latin with Cyrillic or Greek letters ("Stаrbucks" with a Cyrillic а) is a
+# homoglyph trick: it looks like another business's name and escapes a search for it. Chinese names
+# with Latin words ("星巴克 Starbucks", "KFC肯德基") are ordinary and stay accepted.
+_BIDI_AND_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_SCRIPTS = (("LATIN", _("Latin")), ("CYRILLIC", _("Cyrillic")), ("GREEK", _("Greek")))
+
+
+def _script(char: str) -> str | None:
+    name = unicodedata.name(char, "")
+    for prefix, script in _SCRIPTS:
+        if name.startswith(prefix):
+            return script
+    return None
+
+
+def validate_name_text(value: str) -> None:
+    """A name (a business's, a person's) holds no bidi override or invisible character and no word that
+    mixes Latin, Cyrillic and Greek letters."""
+    if not value:
+        return
+    hidden = sorted({f"U+{ord(c):04X}" for c in _BIDI_AND_INVISIBLE.findall(value)})
+    if hidden:
+        raise ValidationError(
+            _("Names may not hold text-direction or invisible characters (%(chars)s)."),
+            code="name_bidi",
+            params={"chars": " ".join(hidden)},
+        )
+    for word in re.findall(r"\w+", value):
+        scripts = {str(s) for s in map(_script, word) if s}
+        if len(scripts) > 1:
+            raise ValidationError(
+                _("“%(word)s” mixes %(scripts)s letters that look alike: write it in one script."),
+                code="name_homoglyph",
+                params={"word": word, "scripts": " + ".join(sorted(scripts))},
+            )
+
+
+def validate_recorded_day(value, *, field: str, days: int = RECORD_BACKFILL_DAYS, today=None) -> None:
+    """A day something happened (a hazard found, an incident, a visit), entered now: not in the future,
+    and at most ``days`` ago (a record backdated further is refused, naming the field)."""
+    validate_date_window(
+        value,
+        field=field,
+        earliest=days_ago(days, today),
+        latest=today or days_ahead(0),
+        earliest_reason=_("Records are entered within %(n)d days of the day they describe.") % {"n": days},
+        latest_reason=_("It cannot be in the future."),
+    )
+
+
+def validate_deadline(value, *, field: str = "deadline", today=None) -> None:
+    """A deadline set now: not in the past, at most ``DEADLINE_MAX_DAYS`` ahead."""
+    validate_date_window(
+        value,
+        field=field,
+        earliest=today or days_ago(0),
+        latest=days_ahead(DEADLINE_MAX_DAYS, today),
+        earliest_reason=_("A deadline cannot be in the past."),
+        latest_reason=_("A deadline is set at most %(n)d days ahead.") % {"n": DEADLINE_MAX_DAYS},
+    )

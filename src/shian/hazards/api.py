@@ -11,6 +11,7 @@ from ninja.responses import Status
 from shian.core.api import AUTH
 from shian.core.limits import max_length_of, stored_in
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, operation
+from shian.core.validators import PEOPLE_MAX, validate_recorded_day
 from shian.registry.models import Business
 
 from . import selectors, services, transitions
@@ -116,6 +117,7 @@ def hazard_list(
 @operation(ADD, "hazards.hazard", body={"business_id": "registry.business"})
 def hazard_create(request, payload: HazardIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
+    validate_recorded_day(payload.found_on, field="found_on")  # not backdated beyond a year, not ahead
     return Status(
         201,
         services.hazard_create(
@@ -292,8 +294,8 @@ class IncidentIn(Schema):
     occurred_on: dt.date
     title: Annotated[str, stored_in(Incident, "title")]
     description: Annotated[str, stored_in(Incident, "description")] = ""
-    diners_affected: int | None = Field(default=None, ge=0, le=2_000_000_000)
-    ill_count: int | None = Field(default=None, ge=0, le=2_000_000_000)
+    diners_affected: int | None = Field(default=None, ge=0, le=PEOPLE_MAX)
+    ill_count: int | None = Field(default=None, ge=0, le=PEOPLE_MAX)
     level: IncidentLevel | None = None
     source: IncidentSource = IncidentSource.OTHER
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.limits import TEXT_MAX_LENGTH
+from shian.core.validators import validate_deadline, validate_recorded_day
 
 from .choices import DeclineGround, Severity
 from .models import CaseLead, Incident
@@ -20,6 +21,18 @@ class HazardForm(forms.Form):
         label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX_LENGTH
     )
     found_on = forms.DateField(label=_("found on"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+    def clean_found_on(self):
+        return _within(self.cleaned_data.get("found_on"), validate_recorded_day, "found_on")
+
+
+def _within(value, check, field: str):
+    """``value`` when ``check`` (a core.validators date check) accepts it; its message as the field's error."""
+    try:
+        check(value, field=field)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict[field]) from None
+    return value
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -92,6 +105,11 @@ class StepForm(forms.Form):
                 self.add_error("deadline", _("Set the deadline for “%(step)s”.") % {"step": step.label})
             elif deadline is not None and deadline < timezone.localdate():
                 self.add_error("deadline", _("The deadline cannot be in the past."))
+            elif deadline is not None and "deadline" not in self.errors:
+                try:
+                    _within(deadline, validate_deadline, "deadline")
+                except ValidationError as exc:
+                    self.add_error("deadline", exc)
             if not (data.get("order_text") or "").strip() and "order_text" not in self.errors:
                 self.add_error("order_text", _("Say what must be rectified."))
         else:  # not shown for this step: nothing of them is kept

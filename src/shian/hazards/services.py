@@ -18,10 +18,11 @@ from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction, Role
 from shian.core.concurrency import ConflictError as ConflictError  # re-exported for views and callers
 from shian.core.concurrency import lock_current
-from shian.core.files import check_upload
+from shian.core.files import check_upload, clean_upload
 from shian.core.limits import max_length_of
 from shian.core.models import User
 from shian.core.scoping import ADD, CHANGE, VIEW, assert_in_scope
+from shian.core.validators import PEOPLE_MAX, validate_deadline, validate_range, validate_recorded_day
 from shian.registry import selectors as registry_selectors
 from shian.registry.models import Business
 
@@ -168,6 +169,7 @@ def _apply(
         deadline = deadline or deadline_for(current.severity, today)
         if deadline < today:
             raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+        validate_deadline(deadline, today=today)  # at most a year ahead: no 9999-12-31
     if uploads:
         if not move.needs_evidence:
             raise ValidationError(
@@ -225,16 +227,19 @@ def evidence_add(*, actor: User | None, hazard: Hazard, upload: UploadedFile, no
         raise ValidationError(_("Evidence can only be added while the hazard is being rectified."))
     if len(note) > EVIDENCE_NOTE_MAX_LENGTH:
         raise ValidationError({"note": _("At most %(n)d characters.") % {"n": EVIDENCE_NOTE_MAX_LENGTH}})
-    content_type = check_evidence_file(upload)
+    # stored as checked and cleaned: an image re-encoded (no EXIF/GPS), under a name the server chose with
+    # the extension of the detected type; the uploader's name (with that extension) is kept for people
+    clean = clean_upload(upload, allowed=EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
     evidence = Evidence(
         hazard=hazard,
-        original_name=(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:255],
-        content_type=content_type,
-        size=upload.size,
+        original_name=clean.display_name[:255],
+        content_type=clean.content_type,
+        size=clean.size,
         note=note,
         submitted_by=actor if actor and actor.pk else None,
     )
-    evidence.file.save(upload.name, upload, save=False)
+    stored = clean.as_file()
+    evidence.file.save(stored.name, stored, save=False)
     evidence.save()
     assert_in_scope(actor, evidence, ADD)
     audit(actor=actor, action=AuditAction.CREATE, obj=evidence, note=f"evidence for hazard {hazard.pk}")
@@ -461,8 +466,16 @@ def incident_create(
     )
     incident.full_clean()
     errors = {}
+    people = [(diners_affected, "diners_affected"), (ill_count, "ill_count")]
     if occurred_on > timezone.localdate():
         errors["occurred_on"] = _("An incident cannot have occurred in the future.")
+    checks = [(validate_recorded_day, occurred_on, "occurred_on", {})]  # within a year, not ahead
+    checks += [(validate_range, n, f, {"minimum": 0, "maximum": PEOPLE_MAX}) for n, f in people]
+    for check, value, name, bounds in checks:
+        try:
+            check(value, field=name, **bounds)
+        except ValidationError as exc:
+            errors.setdefault(name, exc.message_dict[name][0])
     if diners_affected is not None and ill_count is not None and ill_count > diners_affected:
         errors["ill_count"] = _("More people ill (%(ill)d) than diners exposed (%(n)d).") % {
             "ill": ill_count,

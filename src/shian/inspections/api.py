@@ -4,14 +4,17 @@ import datetime as dt
 from typing import Annotated
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from shian.core.api import AUTH, JobOut, job_out
 from shian.core.limits import SIGNATURE_MAX_LENGTH, stored_in
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, operation
+from shian.core.validators import validate_range
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -191,10 +194,28 @@ def business_rating(request, business_id: int):
 
 
 class PlanIn(Schema):
+    """The 双随机 seed is not an input: the server draws it (a CSPRNG) and publishes it with the plan."""
+
+    model_config = ConfigDict(extra="forbid")  # a client sending ``seed`` is told, not silently ignored
+
+    region_id: int
+    year: int = Field(description="this year, last year or the next")
+    random_share: float = Field(0.2, ge=0, le=1, description="the 双随机 share of extra visits, 0–1")
+
+
+class PlanOut(Schema):
+    id: int
     region_id: int
     year: int
-    random_share: float = 0.2
-    seed: int | None = None
+    random_share: float
+    seed: int = Field(description="the 双随机 seed, drawn by the server: the same seed draws the same pairs")
+    seed_drawn: bool = Field(description="true when the server drew the seed (false: a plan made before that rule)")
+    rule_set_id: int
+    created_by_id: int | None
+    created_at: dt.datetime
+    superseded_at: dt.datetime | None = Field(description="when a plan generated again replaced this one")
+    superseded_by_id: int | None
+    visits: int
 
 
 class PlannedVisitOut(Schema):
@@ -215,22 +236,64 @@ def plan_create(request, payload: PlanIn):
     """Queues the plan as a background job (202): poll ``GET /api/jobs/{id}``; its ``result`` has
     ``plan_id``, ``visits`` and ``seed`` (then ``GET /api/plans/{plan_id}/visits``). An ``Idempotency-Key``
     header makes a retried request the same job."""
+    from .planning import PLAN_YEARS_AHEAD, PLAN_YEARS_BACK
     from .tasks import start_plan
 
     region = get_object_for_user(Region, request.user, VIEW, pk=payload.region_id)
-    if not (0 <= payload.random_share <= 1) or not (2000 <= payload.year <= 2100):
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"random_share": "share must be between 0 and 1; year between 2000 and 2100"})
+    this_year = timezone.localdate().year
+    validate_range(
+        payload.year, field="year", minimum=this_year - PLAN_YEARS_BACK, maximum=this_year + PLAN_YEARS_AHEAD
+    )
     job = start_plan(
         actor=request.user,
         region=region,
         year=payload.year,
         random_share=payload.random_share,
-        seed=payload.seed,
         key=request.headers.get("Idempotency-Key", "")[:200],
     )
     return Status(202, job_out(job))
+
+
+def _plan_out(plan) -> dict:
+    return {
+        "id": plan.pk,
+        "region_id": plan.region_id,
+        "year": plan.year,
+        "random_share": float(plan.random_share),
+        "seed": plan.seed,
+        "seed_drawn": plan.seed_drawn,
+        "rule_set_id": plan.rule_set_id,
+        "created_by_id": plan.created_by_id,
+        "created_at": plan.created_at,
+        "superseded_at": plan.superseded_at,
+        "superseded_by_id": plan.superseded_by_id,
+        "visits": plan.visit_count if hasattr(plan, "visit_count") else plan.visits.count(),
+    }
+
+
+@router.get("/plans", response=list[PlanOut], summary="Inspection plans with their published 双随机 seeds")
+@paginate(LimitOffsetPagination)
+@operation(VIEW, "inspections.inspectionplan")
+def plan_list(request, year: int | None = None, current: bool | None = None):
+    """Every plan in the caller's scope, the superseded ones too (``current=true``: only those in force)."""
+    from django.db.models import Count
+
+    from .models import InspectionPlan
+
+    qs = InspectionPlan.objects.restrict(request.user, VIEW).annotate(visit_count=Count("visits"))
+    if year is not None:
+        qs = qs.filter(year=year)
+    if current is not None:
+        qs = qs.filter(superseded_at__isnull=current)
+    return [_plan_out(p) for p in qs]
+
+
+@router.get("/plans/{plan_id}", response=PlanOut, summary="One inspection plan and its published 双随机 seed")
+@operation(VIEW, "inspections.inspectionplan", obj="plan_id")
+def plan_get(request, plan_id: int):
+    from .models import InspectionPlan
+
+    return _plan_out(get_object_for_user(InspectionPlan, request.user, VIEW, pk=plan_id))
 
 
 @router.get("/plans/{plan_id}/visits", response=list[PlannedVisitOut])

@@ -32,7 +32,7 @@ def overdue_visits(user, today: dt.date):
     """Planned visits whose window has ended without a closed inspection of the business."""
     return (
         PlannedVisit.objects.restrict(user, scoping.VIEW)
-        .filter(due_on__lt=today, due_on__year=today.year)
+        .filter(due_on__lt=today, due_on__year=today.year, plan__superseded_at__isnull=True)
         .exclude(_done_in_window())
     )
 
@@ -74,7 +74,7 @@ def todays_visits(user, today: dt.date) -> Card | None:
         return None
     visits = list(
         PlannedVisit.objects.restrict(user, scoping.VIEW)
-        .filter(inspector=user, planned_on=today)
+        .filter(inspector=user, planned_on=today, plan__superseded_at__isnull=True)
         .select_related("business")
         .order_by("business__longitude", "id")
     )

@@ -277,9 +277,18 @@ class InspectionPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     random_share = models.DecimalField(_("random (双随机) share"), max_digits=3, decimal_places=2, default=0.2)
     seed = models.BigIntegerField(_("random seed"))
+    seed_drawn = models.BooleanField(
+        _("seed drawn by the server"),
+        default=False,  # plans made before the server drew every seed: not known
+        help_text=_("The seed was drawn by the server's cryptographic random generator, not chosen by anyone."),
+    )
     rule_set = models.ForeignKey(RiskRuleSet, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name=_("superseded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     scope_region_lookup = "region"
     scope_business_lookup = None  # plans are the officials' own
@@ -288,11 +297,21 @@ class InspectionPlan(models.Model):
     class Meta:
         verbose_name = _("inspection plan")
         verbose_name_plural = _("inspection plans")
-        ordering = ["-year", "region__path"]
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="plan_region_year_unique")]
+        ordering = ["-year", "region__path", "-created_at"]
+        constraints = [  # one current plan per region and year; the plans it replaced are kept
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="plan_region_year_current_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class PlannedVisit(models.Model):

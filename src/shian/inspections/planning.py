@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import math
 import random
+import secrets
 from collections import defaultdict
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from shian.supervision.models import RiskRuleSet
 from .models import Inspection, InspectionPlan, InspectionState, PlannedVisit
 
 INSPECTOR_ROLES = (Role.INSPECTOR, Role.STREET_OFFICER)
+PLAN_YEARS_BACK, PLAN_YEARS_AHEAD = 1, 1  # a plan asked for now: last year (a late one), this year or the next
 
 
 def _visit(plan, business_id: int, inspector, kind: str, year: int, month: int, day_index: int) -> PlannedVisit:
@@ -74,22 +76,47 @@ def plan_generate(
     frequency its rules set (by default the upper end of its grade's range) and is in every year's plan.
     Only operating businesses are planned: suspended, deregistered and revoked ones get no visits (they
     hold no current grade either). Random visits: ``random_share`` × routine count of
-    extra business × inspector pairs drawn with ``seed``, among the same businesses. Inspectors in the
+    extra business × inspector pairs drawn with a seed the server draws (``draw_seed``), among the same businesses;
+    ``seed`` is for re-running a recorded draw (a check of a published plan, the demo, tests) and is never
+    taken from a request. Generating again keeps the region's current plan for the year, marked superseded
+    by the new one (with its visits), and audits both. Inspectors in the
     region's subtree get visits in a balanced way (least loaded first, among those whose area covers the
     business). ``as_of`` plans from the register as it stood at the end of that day (a plan made back
     then: businesses registered later are left out); None, as it is now."""
     rule_set = RiskRuleSet.objects.get(active=True)
-    seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
+    drawn = seed is None
+    seed = draw_seed() if drawn else seed
     rng = random.Random(seed)
-    InspectionPlan.objects.filter(region=region, year=year).delete()
+    # the region's current plan for the year is kept, marked superseded (its visits stay as they were drawn)
+    previous = (
+        InspectionPlan.objects.select_for_update()  # no outer join: PostgreSQL locks no nullable side
+        .filter(region=region, year=year, superseded_at__isnull=True)
+        .first()
+    )
+    if previous is not None:
+        previous.superseded_at = timezone.now()
+        previous.save(update_fields=["superseded_at"])
     plan = InspectionPlan.objects.create(
         region=region,
         year=year,
         random_share=random_share,
         seed=seed,
+        seed_drawn=drawn,
         rule_set=rule_set,
         created_by=actor if actor and actor.pk else None,
     )
+    if previous is not None:
+        previous.superseded_by = plan
+        previous.save(update_fields=["superseded_by"])
+        audit(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=previous,
+            changes={"superseded_by": [None, plan.pk]},
+            note=f"superseded by plan {plan.pk} (seed {seed}); kept with its {previous.visits.count()} visits "
+            f"(seed {previous.seed}, made {previous.created_at:%Y-%m-%d %H:%M} by "
+            f"{previous.created_by.username if previous.created_by else 'the system'})",
+        )
     required = supervision_selectors.inspections_required(rule_set=rule_set, region_path=region.path)
     on_register = Business.objects.filter(region_path__startswith=region.path, status=BusinessStatus.OPERATING)
     if as_of is not None:
@@ -147,10 +174,19 @@ def plan_generate(
         actor=actor,
         action=AuditAction.CREATE,
         obj=plan,
-        note=f"{len(rows)} visits ({random_count} 双随机, seed {seed}) for {len(businesses)} businesses "
-        f"({key_count} under 重点监督检查)",
+        note=f"{len(rows)} visits ({random_count} 双随机, seed {seed} "
+        f"{'drawn by the server (CSPRNG)' if drawn else 'given by the caller'}) for {len(businesses)} businesses "
+        f"({key_count} under 重点监督检查)"
+        + (f"; replaces plan {previous.pk} (seed {previous.seed})" if previous else ""),
     )
     return plan
+
+
+def draw_seed() -> int:
+    """A 双随机 seed from the operating system's cryptographic random generator (``secrets``): nobody chooses
+    it, so nobody can try seeds until the draw suits them. It is recorded and published with the plan; the
+    same seed, register and grades draw the same pairs again."""
+    return secrets.randbelow(2**63 - 1) + 1
 
 
 def _routine_count(need: float, pk: int, year: int) -> int:

@@ -102,6 +102,7 @@ def status(request):
 @operation(ADD, "oversight.assignment", body={"business_id": "registry.business", "official_id": "core.user"})
 def assignment_create(request, payload: AssignmentIn):
     business = get_object_for_user(Business, request.user, VIEW, pk=payload.business_id)
+    services.check_assignment_start(payload.starts_on)
     # officials are looked up in the caller's own area only; the error names nobody
     official = User.objects.restrict(request.user, VIEW).filter(pk=payload.official_id, is_active=True).first()
     if official is None:
@@ -123,6 +124,7 @@ def assignment_create(request, payload: AssignmentIn):
 @operation("record_visit", "oversight.assignment", obj="assignment_id")
 def visit_create(request, assignment_id: int, payload: VisitIn):
     assignment = get_object_for_user(Assignment, request.user, VIEW, pk=assignment_id)
+    services.check_visit_day(payload.visited_on)
     return Status(
         201,
         services.visit_record(

@@ -10,5 +10,18 @@ class VisitForm(forms.Form):
     findings = forms.CharField(
         label=_("Other findings"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean_visited_on(self):
+        from django.core.exceptions import ValidationError
+
+        from .services import check_visit_day
+
+        day = self.cleaned_data.get("visited_on")
+        try:
+            check_visit_day(day)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["visited_on"]) from None
+        return day
+
     raise_hazard = forms.BooleanField(label=_("Raise a hazard from these findings"), required=False)
     all_ok = forms.BooleanField(required=False)

@@ -14,6 +14,14 @@ from shian.core.audit import audit, diff, snapshot
 from shian.core.choices import AuditAction, Role
 from shian.core.models import User
 from shian.core.scoping import ADD, assert_in_scope
+from shian.core.validators import (
+    ASSIGNMENT_WINDOW_DAYS,
+    VISIT_BACKFILL_DAYS,
+    days_ago,
+    days_ahead,
+    validate_date_window,
+    validate_recorded_day,
+)
 from shian.hazards import services as hazard_services
 from shian.hazards.choices import HazardSource
 from shian.registry.models import Business
@@ -61,6 +69,27 @@ def assignment_create(
     assert_in_scope(actor, assignment, ADD)
     audit(actor=actor, action=AuditAction.CREATE, obj=assignment, changes=diff({}, snapshot(assignment)))
     return assignment
+
+
+def check_assignment_start(starts_on: dt.date | None) -> None:
+    """An assignment entered now starts at most ``ASSIGNMENT_WINDOW_DAYS`` before or after today (the demo's
+    history, written by the generator, may start earlier)."""
+    validate_date_window(
+        starts_on,
+        field="starts_on",
+        earliest=days_ago(ASSIGNMENT_WINDOW_DAYS),
+        latest=days_ahead(ASSIGNMENT_WINDOW_DAYS),
+        earliest_reason=_("An assignment is entered at most %(n)d days after it started.")
+        % {"n": ASSIGNMENT_WINDOW_DAYS},
+        latest_reason=_("An assignment is entered at most %(n)d days before it starts.")
+        % {"n": ASSIGNMENT_WINDOW_DAYS},
+    )
+
+
+def check_visit_day(visited_on: dt.date | None) -> None:
+    """A visit recorded now (a form, the API): at most ``VISIT_BACKFILL_DAYS`` ago, not in the future (the
+    demo's and tests' history, written through ``visit_record``, may be older)."""
+    validate_recorded_day(visited_on, field="visited_on", days=VISIT_BACKFILL_DAYS)
 
 
 DAILY_CHECKLIST = "selfchecks.daily"  # the business's daily-control items (core.checklists), answered on a visit

@@ -7,12 +7,8 @@ downloadable report. Rows upsert by USCC, so importing the same file twice chang
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -25,11 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import spreadsheets
 from shian.core.audit import audit_many, build_entry, diff, snapshot
 from shian.core.choices import AuditAction
 from shian.core.models import Region, User
 from shian.core.policy import may
 from shian.core.scoping import ADD, CHANGE, VIEW
+from shian.core.spreadsheets import SpreadsheetRejected
 from shian.core.validators import make_uscc, normalise_code
 
 from .choices import BusinessStatus, BusinessType, ImportStatus, LicenceKind, Scale, StaffRole
@@ -120,13 +118,13 @@ def read_table(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
             raise FileRejected(
                 _("The file is a spreadsheet but is named %(name)s; name it .xlsx.") % {"name": filename}
             )
-        return _read_xlsx(data)
+        return _read_xlsx(data, filename)
     if suffix in {".csv", ".txt", ""}:
-        return _read_csv(data)
+        return _read_csv(data, filename)
     raise FileRejected(_("Unsupported file type %(suffix)s: upload a .csv (UTF-8) or .xlsx file.") % {"suffix": suffix})
 
 
-def _read_csv(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _read_csv(data: bytes, filename: str = "") -> Iterator[tuple[int, list[Any]]]:
     if b"\x00" in data[:65536]:
         raise FileRejected(_("The file contains binary data: it is not a CSV text file."))
     try:
@@ -146,25 +144,18 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[Any]]]:
             raise FileRejected(
                 _("The file is not UTF-8 text (first bad byte on line %(line)d).") % {"line": line}
             ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # one record at a time, within the row, column and cell limits of core.spreadsheets
+    return _as_file_rejected(spreadsheets.read_csv(text, filename or "CSV"))
+
+
+def _read_xlsx(data: bytes, filename: str = "") -> Iterator[tuple[int, list[Any]]]:
+    """The first sheet, once core.spreadsheets has checked the archive and every sheet's declared and actual
+    extent (a far cell such as XFD1048576 is refused before anything is built), then row by row."""
     try:
-        rows = [(i, row) for i, row in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise FileRejected(_("The CSV file cannot be parsed: %(err)s") % {"err": exc}) from None
-    return iter(rows)
-
-
-def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        zipfile.ZipFile(io.BytesIO(data)).testzip()
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-    except Exception as exc:  # noqa: BLE001 - any parser failure means the file is not a readable workbook
-        raise FileRejected(
-            _("The file is not a readable .xlsx workbook (%(err)s).") % {"err": str(exc)[:200]}
-        ) from None
+        rows = spreadsheets.read_xlsx(data, filename or "XLSX")
+    except SpreadsheetRejected as exc:
+        raise FileRejected(str(exc)) from None
+    sheet = rows.sheet
     merged = sheet.merged_cell_ranges or []
     if merged:
         (r1, c1), (r2, c2) = merged[0]
@@ -175,8 +166,15 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
             )
             % {"sheet": sheet.name, "a": _cell_name(r1, c1), "b": _cell_name(r2, c2)}
         )
-    start_row = (sheet.start or (0, 0))[0] + 1
-    return ((start_row + i, row) for i, row in enumerate(sheet.iter_rows()))
+    return _as_file_rejected(iter(rows))
+
+
+def _as_file_rejected(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """A limit met while reading ends the import like any unreadable file."""
+    try:
+        yield from rows
+    except SpreadsheetRejected as exc:
+        raise FileRejected(str(exc)) from None
 
 
 def _cell_name(row: int, col: int) -> str:
@@ -441,27 +439,14 @@ def import_businesses(
 
 def estimate_rows(data: bytes, filename: str) -> int:
     """About how many data rows a file has, cheaply (to choose between importing now and a background
-    job): CSV lines; an .xlsx sheet's declared dimension, or else its rows as read."""
+    job): CSV lines; an .xlsx sheet's declared dimension, or else its cells' references, once
+    core.spreadsheets has checked the archive (nothing is built from the sheet here)."""
     if data[:4] != b"PK\x03\x04":
         return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as book:
-            sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
-            if len(sheets) == 1:
-                with book.open(sheets[0]) as sheet:
-                    head = sheet.read(4096)
-                    match = re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
-                    if match:
-                        return int(match.group(1)) - 1
-                    # no dimension (streamed writers): count the row elements, without parsing cells
-                    rows, tail = head.count(b"<row "), head[-5:]
-                    while chunk := sheet.read(1 << 20):
-                        rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
-                        tail = chunk[-5:]
-                    return max(0, rows - 1)
-        return sum(1 for _row in read_table(data, filename)) - 1
-    except (FileRejected, zipfile.BadZipFile, KeyError, ValueError):
-        return 0  # unreadable: the import itself reports why, at once
+        return max(0, spreadsheets.xlsx_row_count(data, filename) - 1)
+    except SpreadsheetRejected:
+        return 0  # unreadable or over a limit: the import itself reports why, at once
 
 
 def _actor_region(actor: User | None) -> Region | None:
@@ -765,7 +750,8 @@ def _write(
     Business.objects.bulk_create(to_create, batch_size=1000)
     Business.objects.bulk_update(
         [b for b, _c in to_update],
-        [f.removesuffix("_id") for f in BUSINESS_COMPARE] + ["uscc", "region_path", "version", "updated_at"],
+        [f.removesuffix("_id") for f in BUSINESS_COMPARE]
+        + ["contact_phone_hash", "uscc", "region_path", "version", "updated_at"],  # the hash with its phone
         batch_size=1000,
     )
     entries += [
@@ -866,7 +852,7 @@ def _write_children(
         upd_licences, ["kind", "issued_on", "valid_until", "issuing_authority"], batch_size=1000
     )
     Staff.objects.bulk_create(new_staff, batch_size=1000)
-    Staff.objects.bulk_update(upd_staff, ["phone", "trained_on", "active"], batch_size=1000)
+    Staff.objects.bulk_update(upd_staff, ["phone", "phone_hash", "trained_on", "active"], batch_size=1000)
     entries += [
         build_entry(actor=actor, action=AuditAction.CREATE, obj=o, changes=diff({}, snapshot(o)), note=note)
         for o in [*new_licences, *new_staff]

@@ -19,7 +19,7 @@ from shian.core.models import Region, User
 from shian.core.scoping import ADD, CHANGE, assert_in_scope
 
 from .models import Business, BusinessAccount, Licence, Staff, StaffingRule
-from .staffing import ATTRIBUTES, RuleBook, true_attributes
+from .staffing import ATTRIBUTES, RuleBook, present_keys, true_attributes
 
 BUSINESS_FIELDS = [
     "name",
@@ -40,7 +40,18 @@ BUSINESS_FIELDS = [
     "contact_phone",
 ]
 LICENCE_FIELDS = ["kind", "number", "issued_on", "valid_until", "issuing_authority", "scope"]
-STAFF_FIELDS = ["role", "name", "phone", "trained_on", "assessed_on", "assessment_passed", "active"]
+STAFF_FIELDS = [
+    "role",
+    "name",
+    "employer",
+    "contractor_name",
+    "phone",
+    "id_number",
+    "trained_on",
+    "assessed_on",
+    "assessment_passed",
+    "active",
+]
 
 
 def _check_region(actor: User | None, region: Region | None) -> None:
@@ -56,6 +67,23 @@ def _apply(obj, fields: list[str], data: dict[str, Any]) -> None:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     for name, value in data.items():
         setattr(obj, name, value)
+    _check_names(data)
+
+
+NAME_FIELDS = ("name", "legal_representative")  # names people read and search: no bidi, no homoglyph tricks
+
+
+def _check_names(data: dict[str, Any]) -> None:
+    from shian.core.validators import validate_name_text
+
+    errors = {}
+    for field in NAME_FIELDS:
+        try:
+            validate_name_text(data.get(field) or "")
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- businesses -------------------------------------------------------------------------------
@@ -214,8 +242,9 @@ STAFFING_CHUNK = 5000
 
 def _staffing_refresh_chunk(businesses, staff, rules: RuleBook) -> int:
     present: dict[int, set[str]] = defaultdict(set)
-    for business_id, role in staff.values_list("business_id", "role").iterator(chunk_size=5000):
-        present[business_id].add(role)
+    rows = staff.values_list("business_id", "role", "employer")
+    for business_id, role, employer in rows.iterator(chunk_size=5000):
+        present[business_id] |= present_keys([(role, employer)])
     changed = []
     rows = businesses.values_list(
         "pk", "type", "scale", "diners_per_meal", "staffing_complete", "staffing_missing", *ATTRIBUTES

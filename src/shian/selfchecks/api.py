@@ -11,6 +11,7 @@ from shian.core import checklists
 from shian.core.api import AUTH
 from shian.core.limits import stored_in
 from shian.core.policy import ADD, VIEW, get_object_for_user, operation
+from shian.core.validators import PROBLEMS_MAX
 from shian.registry.models import Business
 
 from . import selectors, services
@@ -37,7 +38,7 @@ class SelfCheckIn(Schema):
     )
     all_ok: bool = Field(False, description="全部符合: items not in `answers` are yes.")
     report: Annotated[str, stored_in(SelfCheck, "report")] = ""
-    problems: int = 0
+    problems: Annotated[int, Field(ge=0, le=PROBLEMS_MAX)] = 0
     raise_hazards: bool = False
 
 
@@ -50,6 +51,7 @@ class SelfCheckOut(Schema):
     report: str
     items: list[dict]
     filed_at: dt.datetime
+    filed_late: bool = Field(description="Filed after its period (the day, week or month) had ended.")
 
 
 class RateOut(Schema):

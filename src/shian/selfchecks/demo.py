@@ -121,5 +121,6 @@ def generate(ctx: DemoContext) -> None:
 def _write(rows: list[tuple]) -> None:
     """Seeded history is bulk-written (one demo generator, not a user, files it): plain rows, every
     value already as the database takes it."""
-    fields = ["business", "kind", "period_start", "filed_at", "items", "problems", "report"]
-    insert_rows(SelfCheck, fields, rows, prepared=tuple(fields))
+    fields = ["business", "kind", "period_start", "filed_at", "items", "problems", "report", "filed_late"]
+    # the demo files every record within its period (the day itself, day 4 of the week, the month's last day)
+    insert_rows(SelfCheck, fields, [(*row, False) for row in rows], prepared=tuple(fields))

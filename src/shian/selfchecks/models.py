@@ -71,6 +71,9 @@ class SelfCheck(models.Model):
     items = models.JSONField(_("checklist"), default=list, blank=True)
     problems = models.PositiveSmallIntegerField(_("problems found"), default=0)
     report = models.TextField(_("report"), blank=True)
+    filed_late = models.BooleanField(
+        _("filed late"), default=False, help_text=_("Filed after its period had ended (a day, week or month).")
+    )
 
     scope_path_lookup = "business__region_path"
     scope_business_lookup = "business"

@@ -16,12 +16,19 @@ from shian.core.choices import AuditAction
 from shian.core.limits import max_length_of
 from shian.core.models import User
 from shian.core.scoping import ADD, assert_in_scope
+from shian.core.validators import (
+    PROBLEMS_MAX,
+    SELFCHECK_BACKFILL_DAYS,
+    days_ago,
+    validate_date_window,
+    validate_range,
+)
 from shian.hazards import services as hazard_services
 from shian.hazards.choices import HazardSource
 from shian.registry.models import Business
 
 from .models import DailyItem, Kind, SelfCheck
-from .periods import period_label, period_start
+from .periods import period_end, period_label, period_start
 
 
 def daily_items(business: Business) -> list[DailyItem]:
@@ -66,13 +73,24 @@ def selfcheck_file(
     must cover every item unless ``all_ok`` (全部符合: the rest are 是); ``notes`` say what is wrong with a
     否 item. The older form, ``failed_item_ids`` alone, files the other items as 是. With
     ``raise_hazards`` each 否 item becomes a hazard."""
-    day = day or timezone.localdate()
+    today = timezone.localdate()
+    day = day or today
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Unknown kind %(k)s.") % {"k": kind}})
-    if day > timezone.localdate():
+    if day > today:
         raise ValidationError({"day": _("A self-check cannot be filed for a future date.")})
+    validate_date_window(
+        day,
+        field="day",
+        earliest=days_ago(SELFCHECK_BACKFILL_DAYS, today),
+        earliest_reason=_(
+            "A self-check is filed within %(n)d days of its day, week or month; older ones cannot be added."
+        )
+        % {"n": SELFCHECK_BACKFILL_DAYS},
+    )
     if problems < 0:
         raise ValidationError({"problems": _("The number of problems cannot be negative.")})
+    validate_range(problems, field="problems", minimum=0, maximum=PROBLEMS_MAX)
     report_max = max_length_of(SelfCheck, "report")
     if len(report) > report_max:
         raise ValidationError(
@@ -110,7 +128,14 @@ def selfcheck_file(
     elif problems and not report.strip():
         raise ValidationError({"report": _("Describe the problems found.")})
     record = SelfCheck(
-        business=business, kind=kind, period_start=start, filed_by=actor, items=items, problems=problems, report=report
+        business=business,
+        kind=kind,
+        period_start=start,
+        filed_by=actor,
+        items=items,
+        problems=problems,
+        report=report,
+        filed_late=today > period_end(kind, start),  # after its day, week or month: shown as late
     )
     try:
         with transaction.atomic():

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from shian.core import checklists
 from shian.core.limits import max_length_of
 from shian.core.policy import ADD, VIEW, check_kind, get_object_for_user, is_business_scoped, operation
+from shian.core.validators import PROBLEMS_MAX
 from shian.hazards.selectors import hazards_raised_by
 from shian.registry.models import Business
 
@@ -70,7 +72,11 @@ def _field_errors(exc: ValidationError) -> str:
     """A refused filing's errors, each after the name of its field (“report: At most …”)."""
     if not hasattr(exc, "error_dict"):
         return " ".join(exc.messages)
-    labels = {"report": SelfCheck._meta.get_field("report").verbose_name, "day": _("day")}
+    labels = {
+        "report": SelfCheck._meta.get_field("report").verbose_name,
+        "day": _("day"),
+        "problems": SelfCheck._meta.get_field("problems").verbose_name,
+    }
     return " ".join(f"{labels.get(name, name)}: {' '.join(errors)}" for name, errors in exc.message_dict.items())
 
 
@@ -92,10 +98,10 @@ def _parse(request, business, kind: str) -> dict:
             "all_ok": bool(data.get("all_ok")),
             "raise_hazards": bool(data.get("raise_hazards")),
         }
-    try:
-        problems = int(data.get("problems") or 0)
-    except ValueError:
-        raise ValidationError({"problems": _("Enter a whole number.")}) from None
+    text = (data.get("problems") or "0").strip()
+    if not re.fullmatch(r"[0-9]{1,6}", text):  # the service refuses what is out of range, naming the range
+        raise ValidationError({"problems": _("Enter a whole number from 0 to %(n)d.") % {"n": PROBLEMS_MAX}})
+    problems = int(text)
     return {"day": day, "problems": problems, "report": data.get("report", "")}
 
 

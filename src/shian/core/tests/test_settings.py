@@ -37,6 +37,9 @@ def test_production_profile_passes_check_deploy(tmp_path):
             "SHIAN_PROFILE": "production",
             "SHIAN_SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
             "SHIAN_ALLOWED_HOSTS": "shian.example.gov.cn",
+            "SHIAN_FIELD_KEYS": "k1:" + "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",  # 32 bytes, base64
+            "SHIAN_FIELD_HASH_KEY": "aGhoaGhoaGhoaGhoaGhoaGhoaGhoaGhoaGhoaGhoaGg=",
+            "SHIAN_AUDIT_KEY": "a" * 64,  # the audit chain's MAC key
             "SHIAN_DATA_DIR": str(tmp_path),
         },
     )

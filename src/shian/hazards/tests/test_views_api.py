@@ -1,6 +1,8 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 
 from shian.core.choices import Role
 from shian.core.tests.factories import UserFactory
@@ -9,7 +11,10 @@ from shian.hazards.choices import HazardState
 from shian.hazards.models import Hazard
 from shian.registry.tests.factories import BusinessFactory
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# a real 1×1 PNG: uploaded images are decoded and re-encoded (core.files), so a bare header is refused
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 
 
 @pytest.fixture
@@ -30,12 +35,13 @@ def test_ui_record_and_walk_the_loop(users, web, shop):
     assert response["Location"] == f"/hazards/{hazard.pk}/"
     page = client.get(f"/hazards/{hazard.pk}/")
     assert [s.action for s in page.context["panel"].steps] == ["order"]
+    deadline = (timezone.localdate() + dt.timedelta(days=30)).isoformat()  # a deadline is at most a year ahead
     client.post(
         f"/hazards/{hazard.pk}/transition/",
-        {"action": "order", "version": 1, "deadline": "2099-01-31", "order_text": "加装挡鼠板", "note": ""},
+        {"action": "order", "version": 1, "deadline": deadline, "order_text": "加装挡鼠板", "note": ""},
     )
     hazard.refresh_from_db()
-    assert (hazard.state, hazard.order_text, str(hazard.deadline)) == (HazardState.ORDERED, "加装挡鼠板", "2099-01-31")
+    assert (hazard.state, hazard.order_text, str(hazard.deadline)) == (HazardState.ORDERED, "加装挡鼠板", deadline)
     done = web(owner).post(
         f"/hazards/{hazard.pk}/transition/",
         {"action": "submit", "version": 2, "file": SimpleUploadedFile("a.png", PNG, "image/png")},

@@ -60,8 +60,13 @@ def test_random_share_is_reproducible_from_the_seed(users, district):
     again = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0.5, seed=42)
     draw2 = sorted(again.visits.filter(kind="random").values_list("business_id", "inspector_id", "due_on"))
     assert draw1 == draw2 and len(draw1) == round(routine_count() * 0.5)
-    # regenerating replaced the old plan
-    assert PlannedVisit.objects.filter(plan__year=YEAR).count() == routine_count() + len(draw1)
+    # regenerating kept the old plan, superseded, with its visits; the new one is in force
+    first.refresh_from_db()
+    assert first.superseded_by == again and first.superseded_at is not None and again.is_current
+    assert PlannedVisit.objects.filter(plan=first).count() == routine_count() + len(draw1)
+    assert PlannedVisit.objects.filter(plan__year=YEAR, plan__superseded_at__isnull=True).count() == (
+        routine_count() + len(draw1)
+    )
 
 
 def test_status_done_overdue(users, district):
@@ -84,7 +89,7 @@ def test_status_done_overdue(users, district):
 def test_pages_api_and_scope(users, web, api, district, city):
     response = web(users["haishu"]).post(
         "/inspections/plans/", {"region": district.pk, "year": YEAR, "random_share": "0.2", "seed": "7"}
-    )
+    )  # a seed in the form is not read: the server draws it
     assert response.status_code == 302  # to the job's page (a background job; run inline in tests)
     job = web(users["inspector"]).get(response["Location"]).context["job"]
     assert job.state == "succeeded" and job.kind == "inspections.plan"
@@ -94,10 +99,12 @@ def test_pages_api_and_scope(users, web, api, district, city):
     assert web(users["jiangbei"]).get(response["Location"]).status_code == 404
     assert web(users["jiangbei"]).get(job.result_url).status_code == 404
     assert web(users["inspector"]).post("/inspections/plans/", {"region": district.pk, "year": YEAR}).status_code == 403
-    response = api(users["haishu"]).post("/api/plans", {"region_id": district.pk, "year": YEAR, "seed": 7})
+    response = api(users["haishu"]).post("/api/plans", {"region_id": district.pk, "year": YEAR})
     assert response.status_code == 202
     body = response.json()["result"]
-    assert body["seed"] == 7 and body["visits"] == expected
+    assert body["seed"] != 7 and body["visits"] == expected
+    first = type(page.context["plan"]).objects.get(pk=page.context["plan"].pk)
+    assert first.seed_drawn and first.superseded_by_id == body["plan_id"]  # the first one, kept
     visits = api(users["haishu"]).get(f"/api/plans/{body['plan_id']}/visits").json()
     assert visits["count"] == expected and {v["status"] for v in visits["items"]} <= {
         "done",
@@ -154,3 +161,56 @@ def test_plan_page_pages_through_every_visit_and_counts_them_all(users, web, cit
     assert len(last.context["rows"]) == total - 100
     overdue = web(users["haishu"]).get(f"/inspections/plans/{plan.pk}/?status=overdue&page=x")
     assert all(s == "overdue" for _v, s in overdue.context["rows"])
+
+
+# --- 双随机 cannot be steered: the server draws the seed; a plan generated again is kept and audited ----------
+def test_the_seed_is_drawn_by_the_server_and_published(users, api, district):
+    client = api(users["haishu"])
+    chosen = client.post("/api/plans", {"region_id": district.pk, "year": YEAR, "seed": 7})
+    assert chosen.status_code == 422 and "seed" in str(chosen.json()["detail"])  # told, not silently ignored
+    seeds = []
+    for _ in range(2):
+        response = client.post("/api/plans", {"region_id": district.pk, "year": YEAR, "random_share": 0.5})
+        assert response.status_code == 202, response.content
+        result = response.json()["result"]
+        published = client.get(f"/api/plans/{result['plan_id']}").json()
+        assert published["seed"] == result["seed"] and published["seed_drawn"] is True
+        seeds.append(result["seed"])
+    assert seeds[0] != seeds[1] and all(1 <= s < 2**63 for s in seeds)  # drawn afresh from 63 bits
+    plans = client.get("/api/plans", {"year": YEAR}).json()["items"]
+    assert len(plans) == 2 and sum(p["superseded_at"] is None for p in plans) == 1
+    current = client.get("/api/plans", {"year": YEAR, "current": "true"}).json()["items"]
+    assert [p["seed"] for p in current] == [seeds[1]]
+
+
+def test_a_plan_generated_again_keeps_the_old_one_and_is_audited(users, web, district):
+    from shian.core.audit import entries_for
+
+    first = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0.5)
+    kept = sorted(first.visits.values_list("business_id", "inspector_id", "kind", "due_on"))
+    second = plan_generate(actor=users["haishu"], region=district, year=YEAR, random_share=0.5)
+    first.refresh_from_db()
+    assert first.seed_drawn and second.seed_drawn and first.seed != second.seed
+    assert sorted(first.visits.values_list("business_id", "inspector_id", "kind", "due_on")) == kept
+    notes = [e.note for e in entries_for(first)]
+    assert any(f"superseded by plan {second.pk}" in n for n in notes), notes
+    assert any(f"replaces plan {first.pk} (seed {first.seed})" in e.note for e in entries_for(second))
+    client = web(users["haishu"])
+    page = client.get(f"/inspections/plans/{first.pk}/").content.decode()
+    assert 'id="plan-superseded"' in page and str(first.seed) in page
+    listing = client.get("/inspections/plans/").content.decode()
+    assert str(first.seed) in listing and str(second.seed) in listing and "data-superseded" in listing
+    # an inspector's day and home follow the plan in force only
+    from shian.inspections.models import PlannedVisit
+
+    mine = PlannedVisit.objects.filter(plan__superseded_at__isnull=True, plan__year=YEAR)
+    assert set(mine.values_list("plan_id", flat=True)) == {second.pk}
+
+
+def test_a_plan_year_outside_the_window_is_refused(users, api, district):
+    client = api(users["haishu"])
+    for year in (YEAR - 2, YEAR + 2, 2**40):
+        response = client.post("/api/plans", {"region_id": district.pk, "year": year})
+        assert response.status_code == 422 and "year" in str(response.json()["detail"]), (year, response.content)
+    response = client.post("/api/plans", {"region_id": district.pk, "year": YEAR, "random_share": 1.5})
+    assert response.status_code == 422 and "random_share" in str(response.json()["detail"])
