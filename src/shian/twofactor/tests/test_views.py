@@ -264,9 +264,14 @@ def test_logging_in_is_a_fresh_authentication_once_the_second_step_is_done(users
 
 
 def test_views_named_in_settings_need_a_recent_authentication(users, settings):
-    """For views that cannot be decorated (core's), by URL name; shown here on this app's own page."""
+    """For views that cannot be decorated (core's), by URL name; shown here on this app's own page. They
+    concern enrolled accounts (the others' forms ask for the password themselves)."""
     settings.MFA_REAUTH_VIEWS = ["twofactor:index"]
     client = logged_in(users["haishu"])
+    assert client.get("/twofactor/").status_code == 200  # not enrolled: the page itself
+    secret, _codes = enrol(users["haishu"])
+    client = logged_in(users["haishu"])
+    client.post("/twofactor/verify/", {"code": code_now(secret), "next": "/"})
     _age_reauth(client, 301)
     assert client.get("/twofactor/")["Location"] == "/twofactor/reauth/?next=%2Ftwofactor%2F"
     post = client.post("/twofactor/", {}, HTTP_REFERER="http://testserver/registry/businesses/?q=1")
@@ -275,7 +280,7 @@ def test_views_named_in_settings_need_a_recent_authentication(users, settings):
         "next=%2Ftwofactor%2F"
     )
     assert client.get("/").status_code == 200  # other pages are not affected
-    client.post("/twofactor/reauth/", {"password": PASSWORD})
+    client.post("/twofactor/reauth/", {"password": PASSWORD, "code": code_now(secret, 1)})
     assert client.get("/twofactor/").status_code == 200
 
 

@@ -1,8 +1,12 @@
 // ShiAn's service worker: keeps the inspection pages an inspector has opened, and the site's own
 // static files, so a page can be reopened when the connection drops (network first, the kept copy
-// when the network fails). Nothing else is kept; the copies are deleted at log-out. Our own code.
+// when the network fails). Nothing else is kept; the copies are deleted at log-out, when the server
+// answers with the login page (the session ended: idle timeout, absolute lifetime, another log-out), and
+// a copy older than a session may live is never shown. Our own code.
 "use strict";
 var CACHE = "shian-offline-v1";
+var MAX_AGE_MS = 12 * 60 * 60 * 1000; // the absolute session lifetime (SHIAN_SESSION_ABSOLUTE_SECONDS' default)
+var KEPT_AT = "X-Shian-Kept-At";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
@@ -19,13 +23,27 @@ self.addEventListener("fetch", function (event) {
   if (!keep(request)) return;
   event.respondWith(
     fetch(request).then(function (response) {
+      if (response.redirected && new URL(response.url).pathname.indexOf("/login/") === 0) {
+        caches.delete(CACHE); // the session is over: nothing of it stays on this phone
+        return response;
+      }
       if (response.ok && response.type === "basic" && !response.redirected) {
         var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+        copy.blob().then(function (body) {
+          var headers = new Headers(copy.headers);
+          headers.set(KEPT_AT, String(Date.now()));
+          var kept = new Response(body, { status: copy.status, statusText: copy.statusText, headers: headers });
+          return caches.open(CACHE).then(function (cache) { return cache.put(request, kept); });
+        });
       }
       return response;
     }).catch(function (error) {
-      return caches.match(request).then(function (hit) { if (hit) return hit; throw error; });
+      return caches.match(request).then(function (hit) {
+        var at = hit && Number(hit.headers.get(KEPT_AT));
+        if (hit && at && Date.now() - at < MAX_AGE_MS) return hit;
+        if (hit) caches.open(CACHE).then(function (cache) { cache.delete(request); });
+        throw error;
+      });
     })
   );
 });
