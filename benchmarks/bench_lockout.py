@@ -19,12 +19,13 @@ import http.client
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from load import launch, stop_server  # benchmarks/ is the script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -104,42 +105,9 @@ def one_round(port: int, username: str, delay: float) -> list[int]:
 
 def start_server(port: int, env: dict, workers: int, threads: int, log: Path):
     server_env = dict(env) | {"SHIAN_RATE_LIMIT_ANONYMOUS": "100000/60"}  # measure the lockout, not the rate limit
-    handle = log.open("w")
     args = ["serve", "--production", "--host", HOST, "--port", str(port), "--no-worker"]
     args += ["--workers", str(workers), "--threads", str(threads)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shian", *args],
-        env=server_env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited; see {log}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", "/login/")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process, handle
-        except OSError:
-            pass
-        time.sleep(0.5)
-    stop_server(process, handle)
-    raise SystemExit(f"the server did not answer within 180 s; see {log}")
-
-
-def stop_server(process: subprocess.Popen, handle) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    handle.close()
+    return launch(args, server_env, log, label="the server", timeout_s=180)
 
 
 def main() -> None:

@@ -124,18 +124,25 @@ def start_server(kind: str, port: int, env: dict, workers: int | None, threads: 
             "SHIAN_ALLOWED_HOSTS": HOST,
             "SHIAN_SSL_REDIRECT": "0",
         }
+    return launch(args, server_env, log, label=f"the {kind} server", timeout_s=120)
+
+
+def launch(args: list[str], env: dict, log: Path, *, label: str, timeout_s: float):
+    """`shian <args>` (a server) in its own session, its output in ``log``; returns (process, log handle)
+    once GET /login/ answers 200. Shared with benchmarks/bench_lockout.py."""
+    port = int(args[args.index("--port") + 1])
     handle = log.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "shian", *args],
-        env=server_env,
+        env=env,
         stdout=handle,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the {kind} server exited; see {log}")
+            raise SystemExit(f"{label} exited; see {log}")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/login/")
@@ -146,7 +153,7 @@ def start_server(kind: str, port: int, env: dict, workers: int | None, threads: 
             pass
         time.sleep(0.5)
     stop_server(process, handle)
-    raise SystemExit(f"the {kind} server did not answer within 120 s; see {log}")
+    raise SystemExit(f"{label} did not answer within {timeout_s:.0f} s; see {log}")
 
 
 def stop_server(process: subprocess.Popen, handle) -> None:
