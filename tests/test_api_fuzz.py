@@ -40,7 +40,22 @@ schema.app = application  # called in-process through WSGI
 
 
 @pytest.fixture
-def fuzz_world(city):
+def _connection_kept_between_requests():
+    """As Django's test client does: a request through the WSGI application ends with
+    ``close_old_connections``, which on PostgreSQL drops the test's connection (its transaction is not in
+    autocommit) and with it the test's data. Keep it for the test's requests."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(city, _connection_kept_between_requests):
     """A token of the city administrator, and one of each object so that small ids exist (the administrator
     has no password: hashing one per operation would cost more than the requests)."""
     from shian.core.choices import Role

@@ -20,10 +20,15 @@ function keep(request) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
+  if (request.mode === "navigate" && new URL(request.url).pathname.indexOf("/login/") === 0) {
+    event.waitUntil(caches.delete(CACHE)); // the login page: no session any more (or a new one coming)
+    return;
+  }
   if (!keep(request)) return;
   event.respondWith(
     fetch(request).then(function (response) {
-      if (response.redirected && new URL(response.url).pathname.indexOf("/login/") === 0) {
+      // a kept page that now redirects (a navigation's redirect is opaque here): the session is over
+      if (response.type === "opaqueredirect" || (response.redirected && new URL(response.url).pathname.indexOf("/login/") === 0)) {
         caches.delete(CACHE); // the session is over: nothing of it stays on this phone
         return response;
       }
