@@ -146,7 +146,8 @@ def test_daily_self_check_on_a_phone(visit, server):
     if note.count():
         taps.type(note.first, "洗手池缺少洗手液")
     v.shot("selfcheck-form")
-    taps.tap(form.locator("button.primary, button[type=submit]").last)
+    with v.page.expect_navigation():  # wait for the filed page itself (load state alone may be the form's)
+        taps.tap(form.locator("button.primary, button[type=submit]").last)
     v.page.wait_for_load_state()
     body = v.text()
     assert "洗手池缺少洗手液" in body or "1" in body
