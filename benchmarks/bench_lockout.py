@@ -19,37 +19,17 @@ import http.client
 import json
 import os
 import secrets
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-from load import launch, stop_server  # benchmarks/ is the script's folder, first on sys.path
+from load import ensure_database, launch, shian, stop_server  # benchmarks/ is the script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 PASSWORD = "Bench-Lockout-" + "2026!"
 MAX_EVALUATED = 5
-
-
-def shian(*args: str, env: dict, capture: bool = False) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "shian", *args], env=env, check=True, text=True, capture_output=capture
-    )
-    return result.stdout if capture else ""
-
-
-def ensure_database(env: dict) -> None:
-    url = env.get("SHIAN_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def django_shell(code: str, env: dict) -> str:
