@@ -11,15 +11,6 @@ def bar_chart(chart):
 
 
 @register.filter
-def mask_phone(value: str) -> str:
-    """138****1234 (common PIPL masking practice)."""
-    v = (value or "").strip()
-    if len(v) == 11 and v.isdigit():
-        return f"{v[:3]}****{v[7:]}"
-    return v
-
-
-@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
