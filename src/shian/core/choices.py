@@ -20,6 +20,10 @@ class Role(models.TextChoices):
     LABORATORY = "laboratory", _("Laboratory")
     INSURER = "insurer", _("Insurer")
     PUBLIC = "public", _("Public")
+    # 三员 (GB/T 22239-2019 level 3, 8.1.4.x / 8.1.10.x): three administrators whose powers do not overlap
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
 
 
 class AuditAction(models.TextChoices):
@@ -34,8 +38,13 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", _("Access denied")
     EXPORT = "export", _("Exported")
     REVEAL = "reveal", _("Personal data shown")  # one masked value shown in full (core/reveal.py)
+    BACKUP = "backup", _("Backed up")
+    RESTORE = "restore", _("Restored")
+    BREAK_GLASS = "break_glass", _("Emergency access")
 
 
 # who regulates (region-scoped officials) and who speaks for a business (scoped to one business)
 REGULATOR_ROLES = (Role.CITY_ADMIN, Role.DISTRICT_REGULATOR, Role.STREET_OFFICER, Role.INSPECTOR)
 BUSINESS_ROLES = (Role.BUSINESS_STAFF, Role.CANTEEN_MANAGER)
+# the three administrators (三员): accounts and settings / roles and policies / audit; no role is two of them
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
