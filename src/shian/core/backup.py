@@ -304,6 +304,33 @@ def _archive_target(path: Path, compress: bool, overwrite: bool) -> Path:
     return path
 
 
+def record(action: str, archive: str | os.PathLike, note: str, warn: Report = quiet) -> None:
+    """One audit entry for a backup written or restored (等保 8.1.4.3: the operator's account, the time, what
+    was done). Made by the command line, so the actor is the operating-system account that ran it; a restore
+    writes its entry into the restored database, after the migrations, where the chain goes on from the
+    archive's last entry."""
+    import getpass
+
+    from .models import AuditEntry
+
+    try:
+        operator = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        operator = str(os.getuid())
+    try:
+        AuditEntry.objects.create(
+            actor=None,
+            actor_name=f"cli:{operator}"[:150],
+            source="cli",
+            action=action,
+            object_type="core.backup",
+            object_repr=str(archive)[-255:],
+            note=note,
+        )
+    except DatabaseError as exc:  # a database without the audit log yet (before `migrate`): the work is done
+        warn(f"Done, but it could not be recorded in the audit log ({exc}).")
+
+
 def backup_create(
     path: str | os.PathLike,
     *,

@@ -63,7 +63,12 @@ def sqlite_fingerprint(path: Path) -> dict:
         # virtual tables (the FTS5 search index) cannot be scanned: their shadow tables hold their content
         tables = [name for kind, name, _t, sql in schema if kind == "table" and not sql.startswith("CREATE VIRTUAL")]
         query = 'SELECT * FROM "{}"'  # table names from sqlite_master
-        rows = {table: _rows_digest(db.execute(query.format(table)).fetchall()) for table in tables}
+        # the entries that `shian backup` and `shian restore` write about themselves are not the data backed up
+        own = "SELECT * FROM core_auditentry WHERE object_type != 'core.backup'"
+        rows = {
+            table: _rows_digest(db.execute(own if table == "core_auditentry" else query.format(table)).fetchall())
+            for table in tables
+        }
     finally:
         db.close()
     return {"schema": schema, "tables": rows}
@@ -162,6 +167,31 @@ def test_backup_then_restore_gives_back_every_row_and_file(city_dir, archive, si
     assert not (site / "media" / "stray.png").exists()
     assert_audit_log_append_only(site / "shian.sqlite3")
     assert no_staging_left(site)
+
+
+def backup_entries(data_dir: Path) -> list[tuple]:
+    db = sqlite3.connect(data_dir / "shian.sqlite3")
+    try:
+        return db.execute(
+            "SELECT action, actor_name, source, object_repr, note FROM core_auditentry "
+            "WHERE object_type = 'core.backup' ORDER BY id"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def test_backup_and_restore_are_audited_and_the_chain_still_verifies(city_dir, archive, site):
+    made = backup_entries(city_dir)
+    assert made and made[-1][0] == "backup" and made[-1][1].startswith("cli:") and made[-1][2] == "cli"
+    assert made[-1][3].endswith("city.tar.gz") and "uploaded file(s)" in made[-1][4]
+
+    ok(shian(environment(site), "restore", str(archive), "--yes"))
+
+    restored = backup_entries(site)  # the archive was made before its own entry: only the restore is in it
+    assert [e[0] for e in restored] == ["restore"]
+    assert restored[0][3].endswith("city.tar.gz") and "archive made" in restored[0][4]
+    verified = shian(environment(site), "audit", "verify")
+    assert verified.returncode == 0, verified.stdout[-2000:] + verified.stderr[-2000:]
 
 
 def test_restore_onto_a_machine_that_lost_everything(city_dir, archive, site):

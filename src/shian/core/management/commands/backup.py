@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from shian.core import backup
+from shian.core.choices import AuditAction
 
 
 class Command(BaseCommand):
@@ -30,9 +31,16 @@ class Command(BaseCommand):
             )
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
+        manifest = result.manifest
+        backup.record(
+            AuditAction.BACKUP,
+            result.path,
+            f"{result.size_bytes} bytes, {manifest['media']['files']} uploaded file(s), "
+            f"{len(manifest['migrations'])} migrations",
+            warn=self.stderr.write,
+        )
         if not verbose:
             return
-        manifest = result.manifest
         media = manifest["media"]
         self.stdout.write(
             self.style.SUCCESS(

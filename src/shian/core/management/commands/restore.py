@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from shian.core import backup
+from shian.core.choices import AuditAction
 
 
 class Command(BaseCommand):
@@ -34,9 +35,16 @@ class Command(BaseCommand):
             )
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
+        manifest = result.manifest
+        backup.record(
+            AuditAction.RESTORE,
+            path,
+            f"archive made {manifest['created_at']} by ShiAn {manifest['shian_version']}; "
+            f"{len(result.migrations_applied)} migration(s) applied since",
+            warn=self.stderr.write,
+        )
         if not verbose:
             return
-        manifest = result.manifest
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {path} (made {manifest['created_at']} by ShiAn {manifest['shian_version']}) in "
