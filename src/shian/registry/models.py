@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,6 +41,21 @@ REQUIREMENT_LABELS = {
 
 def requirement_key(role: str, employer: str = "") -> str:
     return f"{role}_{employer}" if employer else role
+
+
+# Plausible licence dates (docs/security.md, "Bad input: dates and numbers"). A food production or business
+# licence is valid for five years (食品生产许可管理办法, 2020; 食品经营许可和备案管理办法, 2023), so none held
+# today ends more than five years from today; the first food hygiene licences date from the trial Food
+# Hygiene Law (中华人民共和国食品卫生法(试行), in force 1983-07-01), so no licence was issued before it.
+LICENCE_TERM_YEARS = 5
+LICENCE_EARLIEST_ISSUE = dt.date(1983, 7, 1)
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return dt.date(day.year + years, 2, 28)
 
 
 def _not_future(value, field_label) -> None:
@@ -172,8 +189,18 @@ class Licence(models.Model):
             _not_future(self.issued_on, _("Issue date"))
         except ValidationError as exc:
             errors["issued_on"] = exc.messages
+        if self.issued_on and "issued_on" not in errors and self.issued_on < LICENCE_EARLIEST_ISSUE:
+            errors["issued_on"] = _("%(d)s is too early: food hygiene licences began on %(e)s.") % {
+                "d": self.issued_on,
+                "e": LICENCE_EARLIEST_ISSUE,
+            }
         if self.kind != LicenceKind.FILING and self.valid_until is None:
             errors["valid_until"] = _("A licence needs its expiry date.")
+        latest_expiry = _years_after(timezone.localdate(), LICENCE_TERM_YEARS)
+        if self.valid_until and self.valid_until > latest_expiry:
+            errors["valid_until"] = _(
+                "%(d)s is too late: a licence is valid for %(n)d years, so no licence held today ends after %(l)s."
+            ) % {"d": self.valid_until, "n": LICENCE_TERM_YEARS, "l": latest_expiry}
         if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
             errors["valid_until"] = _("Expiry date is before the issue date.")
         if errors:
