@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 
+from shian.accounts.api import router as accounts_router
 from shian.core.api import router as core_router
 from shian.core.concurrency import ConflictError
 from shian.hazards.api import router as hazards_router
@@ -36,6 +37,7 @@ api.add_router("/", supervision_router)
 api.add_router("/", inspections_router)
 api.add_router("/", oversight_router)
 api.add_router("/", selfchecks_router)
+api.add_router("/", accounts_router)
 
 
 def _validation_detail(exc: ValidationError) -> list[dict]:

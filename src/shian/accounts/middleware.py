@@ -80,6 +80,8 @@ class SessionPolicyMiddleware:
     - **absolute lifetime**: a session ends SESSION_ABSOLUTE_SECONDS (default 12 h) after it signed in,
       however active it was (the idle timeout, SESSION_COOKIE_AGE, ends it sooner when unused); the end is
       audited as a logout;
+    - **break-glass**: an emergency superuser (``shian break_glass``) whose time is up loses the
+      superuser flag and this session ends (core.services.break_glass_expire_if_due);
     - **forced password change**: when signing in found the password must be changed (a common or demo
       password, set by an administrator, expired), every page except the change page and logout sends
       the person to the change page, and the API answers 403."""
@@ -92,6 +94,14 @@ class SessionPolicyMiddleware:
         session = getattr(request, "session", None)
         if user is None or session is None or not user.is_authenticated:
             return self.get_response(request)
+        if user.is_superuser:
+            from shian.core.services import break_glass_expire_if_due, logout_audit
+
+            if break_glass_expire_if_due(user):  # an emergency superuser's time is up: the session ends
+                logout_audit(user=user, note="break-glass grant ended")
+                logout(request)
+                messages.info(request, _("Your emergency access has ended: log in again."))
+                return self.get_response(request)
         now = time.time()
         started = session.get(SIGNED_IN_AT)
         if not isinstance(started, int | float) or started > now:

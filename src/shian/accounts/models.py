@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.choices import Role
+from shian.core.models import Region, ShianUserManager, User
 from shian.core.scoping import ScopedQuerySet
 
 
@@ -88,3 +90,54 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
+
+
+# --- 三员: the administrators' city-wide view of accounts, and the create → authorise split -------------------------
+class Account(User):
+    """Every account of the deployment, as the system and security administrators see it: city-wide
+    (officials, a business's staff, pending and deactivated accounts alike), read and changed through the
+    administrators' grants only (``accounts.account``). Same table as core's User (a proxy)."""
+
+    scope_city_wide = True
+    scope_region_lookup = None  # not core.user's region scope: the administrators see every account
+    objects = ShianUserManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+
+class Authorisation(models.Model):
+    """The 三员 split of account creation: the system administrator creates an account with a *requested*
+    role and region; it stays inactive, with no role, until the security administrator confirms (or
+    changes) the role and scope. One row per account made this way."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting authorisation")
+        CONFIRMED = "confirmed", _("Authorised")
+        REFUSED = "refused", _("Refused")
+
+    user = models.OneToOneField(
+        User, primary_key=True, on_delete=models.CASCADE, related_name="authorisation", verbose_name=_("account")
+    )
+    requested_role = models.CharField(_("requested role"), max_length=32, choices=Role.choices)
+    requested_region = models.ForeignKey(
+        Region, verbose_name=_("requested region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    scope_city_wide = True  # read and decided through the administrators' grants
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("authorisation")
+        verbose_name_plural = _("authorisations")
+        indexes = [models.Index(fields=["state", "requested_at"], name="accounts_authorisation_state")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.state}"

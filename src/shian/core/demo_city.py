@@ -71,6 +71,10 @@ def generate_regional_accounts(ctx: DemoContext) -> None:
         ("lab", Role.LABORATORY, city, "吴", "检验员"),
         ("insurer", Role.INSURER, city, "郑", "理赔员"),
         ("public", Role.PUBLIC, None, "孙", "市民"),
+        # 三员: accounts and settings / roles and policies / the audit log; none of them sees domain data
+        ("sysadmin", Role.SYSTEM_ADMIN, city, "钱", "系统管理员"),
+        ("secadmin", Role.SECURITY_ADMIN, city, "冯", "安全管理员"),
+        ("auditadmin", Role.AUDIT_ADMIN, city, "韩", "审计管理员"),
     ]
     hashed = make_password(DEMO_PASSWORD)  # hash once: every demo login shares the password
     ctx.data["demo_password_hash"] = hashed

@@ -223,6 +223,137 @@ def api_token_authenticate(key: str) -> User | None:
         return None
     if token.user.locked_until is not None and token.user.locked_until > now:
         return None
+    if token.user.is_superuser:
+        break_glass_expire_if_due(token.user, now=now)  # a break-glass grant ends on time for the API too
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor: User | None) -> User:
+    """Let a deactivated account sign in again (with the role and scope it had)."""
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    user.is_active = True
+    audit(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"is_active": [False, True]})
+    return user
+
+
+@transaction.atomic
+def user_set_role(
+    *, user: User, role: str, region: Region | None, actor: User | None, activate: bool = False, note: str = ""
+) -> User:
+    """Give an account its role and region (the security administrator's power; ``activate`` also lets a
+    pending account sign in). Nobody changes their own account's role, and an administrator role (三员)
+    never goes to a superuser: one account, one of the three powers at most."""
+    from .choices import ADMIN_ROLES
+
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError({"role": _("Nobody may change the role of their own account.")})
+    if role in BUSINESS_SCOPED_ROLES:
+        raise ValidationError(
+            {"role": _("A business's own staff are given their account where the business is registered.")}
+        )
+    if role in ADMIN_ROLES and user.is_superuser:
+        raise ValidationError({"role": _("An administrator role cannot go to a superuser account.")})
+    if role == Role.PUBLIC:
+        region = None
+    _check_scope_fields(role, region, None)
+    before = {"role": user.role, "region_id": user.region_id, "is_active": user.is_active}
+    user.role, user.region = role, region
+    fields = ["role", "region"]
+    if activate and not user.is_active:
+        user.is_active = True
+        fields.append("is_active")
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=fields)
+    after = {"role": user.role, "region_id": user.region_id, "is_active": user.is_active}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    audit(actor=actor, action=AuditAction.UPDATE, obj=user, changes=changes, note=note or "role and scope set")
+    return user
+
+
+# --- break-glass: a time-limited superuser (docs/security/administrators.md) ---------------------------
+BREAK_GLASS_MAX_HOURS = 24
+
+
+def break_glass_grant(user: User) -> AuditEntry | None:
+    """The break-glass grant in force for ``user`` (its audit entry), or None. The state lives in the
+    audit log itself: the last BREAK_GLASS entry about the account says "granted … until" or "ended"."""
+    entry = (
+        AuditEntry.objects.filter(object_type="core.user", object_id=str(user.pk), action=AuditAction.BREAK_GLASS)
+        .order_by("-id")
+        .first()
+    )
+    if entry is None or not isinstance(entry.changes, dict) or "until" not in entry.changes:
+        return None
+    return entry
+
+
+def break_glass_until(user: User) -> dt.datetime | None:
+    entry = break_glass_grant(user)
+    if entry is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(entry.changes["until"])
+    except (TypeError, ValueError):
+        return timezone.now()  # unreadable: treat as ended now
+
+
+@transaction.atomic
+def break_glass_start(*, user: User, reason: str, hours: float = 4, operator: str = "") -> dt.datetime:
+    """Make ``user`` a superuser for ``hours`` (at most BREAK_GLASS_MAX_HOURS), audited with the reason.
+    Run from the server's command line only (``shian break_glass``): no page or API can do it."""
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": _("Say why, in at least 10 characters.")})
+    if not 0 < hours <= BREAK_GLASS_MAX_HOURS:
+        raise ValidationError({"hours": _("Between 0 and %(n)d hours.") % {"n": BREAK_GLASS_MAX_HOURS}})
+    if not user.is_active:
+        raise ValidationError({"user": _("The account is deactivated.")})
+    if user.is_superuser and break_glass_grant(user) is None:
+        raise ValidationError({"user": _("The account is already a permanent superuser.")})
+    until = timezone.now() + dt.timedelta(hours=hours)
+    User.objects.filter(pk=user.pk).update(is_superuser=True)
+    user.is_superuser = True
+    note = f"break-glass granted for {hours:g} h by {operator or 'the server operator'}: {reason}"
+    audit(
+        actor=None,
+        action=AuditAction.BREAK_GLASS,
+        obj=user,
+        changes={"is_superuser": [False, True], "until": until.isoformat()},
+        note=note[:5000],
+    )
+    return until
+
+
+@transaction.atomic
+def break_glass_end(*, user: User, why: str) -> bool:
+    """End the break-glass grant of ``user`` (expired, or ended by the command). False when none is in force."""
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None or break_glass_grant(user) is None:
+        return False
+    User.objects.filter(pk=user.pk).update(is_superuser=False)
+    user.is_superuser = False
+    audit(
+        actor=None,
+        action=AuditAction.BREAK_GLASS,
+        obj=locked,  # the account itself (``user`` may be a request's lazy user)
+        changes={"is_superuser": [True, False]},
+        note=f"ended: {why}",
+    )
+    return True
+
+
+def break_glass_expire_if_due(user: User, *, now: dt.datetime | None = None) -> bool:
+    """Called on each request of a superuser (accounts' session middleware, the API token check): a
+    break-glass grant past its end is ended here. True when it was ended. A superuser without any
+    break-glass record (``createsuperuser`` on a development machine) is left alone."""
+    if not user.is_superuser:
+        return False
+    until = break_glass_until(user)
+    if until is None or until > (now or timezone.now()):
+        return False
+    return break_glass_end(user=user, why="time limit reached")

@@ -30,5 +30,16 @@ class TwofactorConfig(AppConfig):
         everyone = list(Role.values)
         scoping.grant(everyone, "twofactor.totpdevice", {scoping.VIEW, scoping.ADD, scoping.DELETE})
         scoping.grant(everyone, "twofactor.recoverycode", {scoping.VIEW, scoping.ADD})
-        # the city administrator sees who has enrolled in their area and resets a lost authenticator
-        scoping.grant([Role.CITY_ADMIN], "twofactor.totpdevice", {RESET})
+        # the security administrator (三员) sees who has enrolled and resets a lost authenticator: how an
+        # account proves who it is is a security matter, and the system administrator, who resets
+        # passwords, must not also reset second factors, or one person could take over an account alone
+        scoping.grant([Role.SECURITY_ADMIN], "twofactor.totpdevice", {RESET})
+        from shian.core import navigation
+
+        navigation.register(
+            "twofactor.accounts",
+            _("Two-step login of accounts"),
+            "twofactor:accounts",
+            order=83,
+            requires=(RESET, "twofactor.totpdevice"),
+        )

@@ -1,4 +1,4 @@
-"""Second-factor reads: an account's own state, and who has enrolled in an administrator's area."""
+"""Second-factor reads: an account's own state, and who has enrolled (for the security administrator)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,16 @@ def state_for(user: User) -> dict:
     return {"device": device, "enrolled": enrolled, "recovery_left": left}
 
 
+MANAGE = "manage"  # the administrators' action on accounts.account (accounts.admin_services.MANAGE)
+
+
 def accounts_for_reset(actor: User, *, q: str = "") -> QuerySet:
-    """Accounts in the administrator's area (core.user's scope), with ``enrolled`` (has a confirmed
-    authenticator), officials with an authenticator first."""
+    """Every account the security administrator administers (accounts.Account: city-wide), with
+    ``enrolled`` (has a confirmed authenticator), those with an authenticator first."""
+    from shian.accounts.models import Account
+
     enrolled = TotpDevice.objects.filter(user_id=OuterRef("pk"), confirmed_at__isnull=False)
-    qs = User.objects.restrict(actor, policy.VIEW).annotate(enrolled=Exists(enrolled)).select_related("region")
+    qs = Account.objects.restrict(actor, MANAGE).annotate(enrolled=Exists(enrolled)).select_related("region")
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q))

@@ -18,13 +18,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import policy
 from shian.core.audit import audit
-from shian.core.choices import REGULATOR_ROLES, AuditAction
+from shian.core.choices import ADMIN_ROLES, REGULATOR_ROLES, AuditAction
 from shian.core.models import AuditEntry, User
 
 from . import totp
@@ -33,9 +34,9 @@ from .models import RecoveryCode, TotpDevice
 
 log = logging.getLogger(__name__)
 
-RESET = "reset"  # the city administrator's action on an account's authenticator
-# regulators and the city administrator must enrol when MFA_ENFORCE is on; everyone else may
-REQUIRED_ROLES = frozenset(str(r) for r in REGULATOR_ROLES)
+RESET = "reset"  # the security administrator's action on an account's authenticator
+# regulators and the three administrators (三员) must enrol when MFA_ENFORCE is on; everyone else may
+REQUIRED_ROLES = frozenset(str(r) for r in (*REGULATOR_ROLES, *ADMIN_ROLES))
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 RECOVERY_LENGTH = 12  # about 59 bits
@@ -76,7 +77,7 @@ class CodeCheck:
 
 # --- reading the state -------------------------------------------------------------------------------
 def required_for(user: User) -> bool:
-    """Must this account have a second factor? Regulators and the administrator, when MFA_ENFORCE is on."""
+    """Must this account have a second factor? Regulators and the administrators, when MFA_ENFORCE is on."""
     return bool(settings.MFA_ENFORCE) and user.role in REQUIRED_ROLES
 
 
@@ -232,18 +233,33 @@ def _check_password(user: User, password: str) -> None:
         raise TwoFactorError(_("Wrong password."), field="password")
 
 
-def device_confirm(*, user: User, password: str, code: str, at: float | None = None) -> list[str]:
-    """Confirm the pending authenticator with the account's password and a first code from it; returns
-    the ten recovery codes (shown once). Audited."""
+def device_confirm(
+    *, user: User, password: str, code: str, at: float | None = None, secret: bytes | None = None
+) -> list[str]:
+    """Confirm an authenticator with the account's password and a first code from it; returns the ten
+    recovery codes (shown once). Audited. ``secret``: the one the enrolment page showed (kept sealed in
+    the session, so opening the page writes nothing); the device is stored only now, when the code is
+    right. Without it, the pending device made by :func:`device_start` is confirmed."""
     _check_password(user, password)
     code = normalise(code)
     unix = time.time() if at is None else at
     with transaction.atomic():
-        device = TotpDevice.objects.select_for_update().filter(user_id=user.pk, confirmed_at__isnull=True).first()
-        if device is None:
-            raise TwoFactorError(_("There is no enrolment in progress: start again."))
-        step = totp.matching_step(_secret(device), code, unix) if code else None
-        if step is not None:
+        if secret is not None:
+            existing = TotpDevice.objects.select_for_update().filter(user_id=user.pk).first()
+            if existing is not None and existing.confirmed:
+                raise TwoFactorError(_("An authenticator is already enrolled for this account."))
+            step = totp.matching_step(secret, code, unix) if code else None
+            device = None
+            if step is not None:
+                if existing is not None:
+                    existing.delete()  # an older pending one (from device_start) gives way
+                device = TotpDevice.objects.create(user=user, secret=seal(totp.b32(secret), user_id=user.pk))
+        else:
+            device = TotpDevice.objects.select_for_update().filter(user_id=user.pk, confirmed_at__isnull=True).first()
+            if device is None:
+                raise TwoFactorError(_("There is no enrolment in progress: start again."))
+            step = totp.matching_step(_secret(device), code, unix) if code else None
+        if step is not None and device is not None:
             device.confirmed_at = timezone.now()
             device.last_used_step = step
             device.last_used_at = device.confirmed_at
@@ -303,11 +319,12 @@ def device_disable(*, user: User) -> None:
 
 @transaction.atomic
 def device_reset(*, user: User, actor: User | None) -> None:
-    """An administrator removes a lost authenticator of an account in their area (``actor=None``: the
-    system, from the command line). The account enrols again at its next login."""
+    """The security administrator removes a lost authenticator of an account (``actor=None``: the system,
+    from the command line). The account enrols again at its next login. Nobody resets their own."""
     if actor is not None:
         policy.check(actor, RESET, "twofactor.totpdevice")
-        policy.check(actor, policy.VIEW, user)
+        if actor.pk == user.pk:
+            raise PermissionDenied(_("Nobody may reset the second factor of their own account."))
     _remove(user=user, actor=actor, note=NOTE_RESET)
 
 

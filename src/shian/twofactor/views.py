@@ -1,5 +1,5 @@
 """Second-factor pages: one's own (status, enrol, verify after login, re-authenticate, recovery codes,
-disable) and the city administrator's reset of a lost authenticator."""
+disable) and the security administrator's reset of a lost authenticator."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from shian.core.limits import PASSWORD_MAX_LENGTH
-from shian.core.models import User
-from shian.core.policy import SIGNED_IN, VIEW, get_object_for_user, operation
+from shian.core.policy import SIGNED_IN, get_object_for_user, operation
 
 from . import selectors, services
 from .decorators import reauth_redirect, require_recent_auth
@@ -54,26 +53,48 @@ def index(request):
     return TemplateResponse(request, "twofactor/index.html", context)
 
 
+SESSION_PENDING = "twofactor.pending"  # {"user": id, "secret": sealed base32} while enrolment is open
+
+
+def _pending_secret(request) -> bytes:
+    """The secret this session's enrolment page shows: kept sealed (encrypted, bound to the account) in
+    the session, not in the database, so opening the page writes no row; made on first sight."""
+    from .crypto import SecretUnreadable, seal, unseal
+    from .totp import b32, from_b32, new_secret
+
+    user = request.user
+    stored = request.session.get(SESSION_PENDING)
+    if isinstance(stored, dict) and stored.get("user") == user.pk and isinstance(stored.get("secret"), str):
+        try:
+            return from_b32(unseal(stored["secret"], user_id=user.pk))
+        except (SecretUnreadable, ValueError):
+            pass
+    secret = new_secret()
+    request.session[SESSION_PENDING] = {"user": user.pk, "secret": seal(b32(secret), user_id=user.pk)}
+    return secret
+
+
 @operation(SIGNED_IN, write=True)
 def enrol(request):
     """Enrolment: the secret (QR code, base32, URI) and a form for the password and a first code; on
-    success the ten recovery codes, shown this once."""
+    success the ten recovery codes, shown this once. GET writes nothing to the database (the secret
+    waits, sealed, in the session); the authenticator is stored when the first code is right."""
     user = request.user
-    try:
-        _device, secret = services.device_start(user=user)
-    except TwoFactorError as exc:
-        messages.info(request, exc.message)
+    if services.has_device(user):
+        messages.info(request, _("An authenticator is already enrolled for this account."))
         return redirect("twofactor:index")
+    secret = _pending_secret(request)
     errors: dict[str, str] = {}
     if request.method == "POST":
         password, errors["password"] = _field(request, "password", PASSWORD_MAX_LENGTH)
         code, errors["code"] = _field(request, "code", CODE_MAX_LENGTH)
         if not any(errors.values()):
             try:
-                codes = services.device_confirm(user=user, password=password, code=code)
+                codes = services.device_confirm(user=user, password=password, code=code, secret=secret)
             except TwoFactorError as exc:
                 errors[exc.field] = exc.message
             else:
+                request.session.pop(SESSION_PENDING, None)
                 services.mark_passed(request)
                 context = {"codes": codes, "next": _next(request), "enrolled_now": True}
                 return TemplateResponse(request, "twofactor/recovery_codes.html", context)
@@ -172,10 +193,10 @@ def disable(request):
     return TemplateResponse(request, "twofactor/confirm.html", context)
 
 
-# --- the city administrator: reset a lost authenticator ----------------------------------------------
+# --- the security administrator: reset a lost authenticator ------------------------------------------
 @operation(RESET, "twofactor.totpdevice", write=False)
 def accounts(request):
-    """Accounts of the administrator's area and whether each has enrolled, with a reset button."""
+    """Every account and whether each has enrolled, with a reset button."""
     q = request.GET.get("q", "")[:100]
     page = Paginator(selectors.accounts_for_reset(request.user, q=q), 50).get_page(request.GET.get("page"))
     return TemplateResponse(request, "twofactor/accounts.html", {"page": page, "q": q})
@@ -185,7 +206,9 @@ def accounts(request):
 def reset(request, pk: int):
     """Reset one account's authenticator (after the administrator re-authenticates): it enrols again.
     The account is looked up first, so a foreign or missing one is 404 whether or not re-authenticated."""
-    account = get_object_for_user(User, request.user, VIEW, pk=pk)
+    from shian.accounts.models import Account
+
+    account = get_object_for_user(Account, request.user, selectors.MANAGE, pk=pk)
     if not services.recently_authenticated(request):
         return reauth_redirect(request)
     enrolled = services.has_device(account)

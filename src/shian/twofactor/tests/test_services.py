@@ -173,15 +173,20 @@ def test_disable_removes_device_and_codes_and_is_audited(users):
     assert entry.action == AuditAction.DELETE and entry.actor == user
 
 
-def test_only_the_city_administrator_resets_and_within_their_area(users):
+def test_only_the_security_administrator_resets(users, city):
+    from shian.core.choices import Role
+    from shian.core.tests.factories import UserFactory
+
+    secadmin = UserFactory(username="secadmin", role=Role.SECURITY_ADMIN, region=city["city"])
     enrol(users["haishu"])
-    with pytest.raises(PermissionDenied):
-        services.device_reset(user=users["haishu"], actor=users["jiangbei"])
+    for other in ("jiangbei", "admin"):
+        with pytest.raises(PermissionDenied):
+            services.device_reset(user=users["haishu"], actor=users[other])
     assert services.has_device(users["haishu"])
-    services.device_reset(user=users["haishu"], actor=users["admin"])
+    services.device_reset(user=users["haishu"], actor=secadmin)
     assert not services.has_device(users["haishu"])
     entry = _entries("twofactor.totpdevice", note=services.NOTE_RESET).get()
-    assert entry.actor == users["admin"]
+    assert entry.actor == secadmin
 
 
 def test_required_roles(users, settings):
