@@ -257,7 +257,7 @@ def permission_matrix() -> dict:
     shows exactly what the policy answers. Kinds in label order; roles in their declared order."""
     from django.apps import apps
 
-    grants = scoping._GRANTS  # the registry itself (read only); core.scoping offers no public reader yet
+    grants = scoping.grants()
     roles = list(Role.values)
     kinds = sorted({label for role in roles for label in grants.get(role, {})})
     names = {}

@@ -51,6 +51,11 @@ def grant(roles: list[str] | tuple[str, ...], model_label: str, actions: set[str
         _GRANTS[str(role)][model_label.lower()] |= set(actions)
 
 
+def grants() -> dict[str, dict[str, frozenset[str]]]:
+    """A read-only copy of the grants registry: role → model label → actions (the permission-matrix page)."""
+    return {role: {label: frozenset(actions) for label, actions in kinds.items()} for role, kinds in _GRANTS.items()}
+
+
 def role_may(user: User, action: str, model: type[models.Model] | str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
