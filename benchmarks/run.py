@@ -5,7 +5,10 @@
 --size small : the CI size — 5k businesses, 2k-row import.
 Then the load test (benchmarks/load.py, production vs development server over HTTP on loopback): the city
 at 1/8/32 users at full size; at small size a quick run on the tiny city that only shows it works.
-Last, page speed in the browser (benchmarks/browser_pages.py, DOMContentLoaded per page; needs chromium).
+Then page speed in the browser (benchmarks/browser_pages.py, DOMContentLoaded per page; needs chromium).
+Last, every page as every role (benchmarks/bench_pages.py: a crawl through the production server, p50/p95
+and queries per page): the city on SQLite and PostgreSQL and the province on PostgreSQL at full size; the
+small city at small size.
 Benchmarks are measurements, not tests: they print figures and fail only if something breaks."""
 
 import argparse
@@ -103,6 +106,21 @@ def main() -> None:
     if not args.no_load:
         load_test(args.size, postgres=len(databases) > 1)
     browser_pages(args.size)
+    page_crawl(args.size, postgres=len(databases) > 1, province=not args.no_province)
+
+
+def page_crawl(size: str, postgres: bool, province: bool) -> None:
+    """benchmarks/bench_pages.py: every page reachable from the navigation, as every demo login, p50/p95
+    and queries per page (goal: p95 < 150 ms at city size, < 300 ms at province size, dashboard < 100 ms).
+    Full: the city on SQLite and PostgreSQL, the province on PostgreSQL; small: the small city, 3 runs."""
+    runs = [("city", "sqlite"), ("city", "postgresql")] if size == "full" else [("small", "sqlite")]
+    runs += [("province", "postgresql")] if size == "full" and province else []
+    runs = [(s, db) for s, db in runs if db == "sqlite" or postgres]
+    extra = [] if size == "full" else ["--runs", "3"]
+    for page_size, db in runs:
+        print(f"\n[{db}] every page as every role, {page_size} size ...", flush=True)
+        argv = [sys.executable, str(ROOT / "benchmarks/bench_pages.py"), "--size", page_size, "--db", db, *extra]
+        subprocess.run(argv, env={k: v for k, v in os.environ.items() if k != "SHIAN_DATABASE_URL"}, check=True)
 
 
 def backup_restore(databases: list[tuple[str, str]]) -> list[dict]:

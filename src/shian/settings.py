@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Shian-Queries for benchmarks/bench_pages.py; removes itself at start-up unless QUERY_COUNT_HEADER
+    "shian.core.querycount.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, right after SecurityMiddleware
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,6 +220,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 API_TOKEN_TTL_DAYS = int(env("API_TOKEN_TTL_DAYS", "30"))
+
+# KPI snapshots (core.snapshots): figures older than this are shown with a warning; writes that change a
+# region's figures queue its recompute (off: only the hourly run and the refresh button)
+KPI_SNAPSHOT_STALE_MINUTES = float(env("KPI_SNAPSHOT_STALE_MINUTES", "90"))
+KPI_SNAPSHOT_AUTO_REFRESH = env_bool("KPI_SNAPSHOT_AUTO_REFRESH", True)
+# X-Shian-Queries / X-Shian-Query-Ms response headers for the page-speed benchmark (core.querycount)
+QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
 API_TOKEN_MAX_PER_USER = int(env("API_TOKEN_MAX_PER_USER", "5"))  # unexpired tokens one account may hold
 # second factor (shian.twofactor, TOTP): regulators and the administrator must enrol when enforced (on in
 # production; off in development so the demo logins work); an account with an authenticator always gives a code

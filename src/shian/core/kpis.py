@@ -1,5 +1,12 @@
 """The dashboard's KPI registry. Each app registers providers; the dashboard asks each for its tiles
-and charts for the current user's scope. Later modules extend the dashboard by registering here."""
+and charts for the current user's scope. Later modules extend the dashboard by registering here.
+
+A provider's ``data(user)`` reads its figures from the KPI snapshots (:mod:`core.snapshots`: additive
+counts per region computed by the worker, summed for the user's scope in one query) and falls back to
+its live selector for a business's own staff or when no snapshot covers the scope; the page then shows
+the figures' age (:func:`core.snapshots.freshness`). A provider with figures on the dashboard registers
+its ``compute`` with ``snapshots.register`` and the models whose writes change them with
+``snapshots.watch``."""
 
 from __future__ import annotations
 

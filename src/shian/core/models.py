@@ -301,3 +301,32 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_slot}"
+
+
+class KpiSnapshot(models.Model):
+    """The additive counts one KPI provider needs for one region, computed by the worker
+    (core.snapshots). Rows of one ``depth`` (1 city … 4 grid) partition the businesses: a row holds the
+    sum over the leaf regions (where businesses are filed) whose path cut at that depth is
+    ``region_path`` — a leaf shallower than the depth keeps its own path. A user reads the rows one level
+    below their own under their path: their totals and their table by sub-region, in one query.
+    ``provider`` "_coverage" rows (depth 0) record that every leaf under ``region_path`` was computed at
+    ``computed_at`` ("" is the whole city), so an empty scope reads as zero, not as missing."""
+
+    provider = models.CharField(max_length=40)
+    depth = models.PositiveSmallIntegerField()
+    region_path = models.CharField(max_length=255)
+    counts = models.JSONField(default=dict)
+    as_of = models.DateField(help_text="the local day the date-dependent figures (overdue, 365 days) count from")
+    computed_at = models.DateTimeField()
+
+    scope_city_wide = True  # aggregate counts read through core.snapshots only, never listed
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "depth", "region_path"], name="kpi_snapshot_one_per_region"),
+        ]
+        indexes = [models.Index(fields=["depth", "region_path"], name="kpi_snapshot_depth_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.region_path} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import snapshot_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/tokens/", views.token_create, name="token_create"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("kpis/refresh/", snapshot_views.kpi_refresh, name="kpi_refresh"),
 ]
 urlpatterns += [
     path("jobs/<int:pk>/", views.job_detail, name="job"),

@@ -78,9 +78,12 @@ def dashboard(request):
     today = timezone.localdate()
     needs = home.needs_for(request.user, today)
     cards = home.cards_for(request.user, today)
-    tiles, charts = kpis.collect(request.user)
+    tiles, charts = kpis.collect(request.user)  # officials' figures from the KPI snapshots (core.snapshots)
     pending = home.pending_message(request.user) if not (needs or cards or tiles) else ""
+    from . import snapshots
     from .policy import is_regional
+
+    fresh = snapshots.freshness(request.user)  # None: a business's own figures, live
 
     context = {
         "tiles": tiles,
@@ -90,6 +93,7 @@ def dashboard(request):
         "pending": pending,
         "today": today,
         "officer": is_regional(request.user),  # an official's queue says so when it is empty
+        "fresh": fresh,
     }
     return render(request, "core/dashboard.html", context)
 

@@ -1,18 +1,148 @@
+"""Hazards' dashboard tiles and chart, read from the KPI snapshots (core.snapshots) for officials and
+computed live for a business's own staff. The unread notices are the user's own: always live."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shian.core import policy, snapshots
 from shian.core.kpis import Bar, Chart, Tile
 from shian.core.policy import VIEW, may
+from shian.core.rollup import RegionTally, child_level, pct
+from shian.registry.models import Business
 
 from . import selectors
-from .models import Hazard
+from .choices import HazardState, LeadState
+from .models import CaseLead, Hazard
+
+KEY = "hazards"
+OPEN_STATES = [*selectors.ACTIVE, HazardState.VERIFIED]
 
 
 def data(user):
     """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
     if not may(user, VIEW, Hazard):
         return None
+    snap = snapshots.read(user, KEY)
+    if snap is None:
+        return live(user)
+    return from_snapshot(user, snap)
+
+
+def live(user) -> dict:
     return {**selectors.hazard_kpis(user), "leads": selectors.lead_kpis(user)}
+
+
+# --- snapshot: per leaf region, additive counts; the days to close as a histogram {days: n} ------------
+LEAD_FIELDS = ("leads_12m", "open", "accepted_12m", "declined_12m")
+
+
+def _zero() -> dict:
+    return {
+        "open": 0,
+        "overdue": 0,
+        "escalated": 0,
+        "closed": 0,
+        "still_escalated": 0,
+        "on_time": 0,
+        "days": {},
+        "leads": dict.fromkeys(LEAD_FIELDS, 0),
+    }
+
+
+def compute(prefix: str, today: dt.date) -> dict[str, dict]:
+    since = today - dt.timedelta(days=selectors.LOOP_WINDOW_DAYS - 1)
+    out: dict[str, dict] = {
+        path: _zero()
+        for path in Business.objects.filter(region_path__startswith=prefix)
+        .values_list("region_path", flat=True)
+        .distinct()
+    }
+    qs = Hazard.objects.filter(business__region_path__startswith=prefix)
+    counts = qs.values(path=F("business__region_path")).annotate(
+        open=Count("id", filter=Q(state__in=OPEN_STATES)),
+        overdue=Count("id", filter=Q(state__in=selectors.ACTIVE, deadline__lt=today)),
+        escalated=Count("id", filter=Q(state=HazardState.ESCALATED)),
+        still_escalated=Count("id", filter=Q(state=HazardState.ESCALATED, escalated_on__gte=since)),
+    )
+    for r in counts:
+        leaf = out[r["path"]]
+        for k in ("open", "overdue", "escalated", "still_escalated"):
+            leaf[k] = r[k]
+    closed = qs.filter(state=HazardState.CLOSED, closed_on__gte=since).values_list(
+        "business__region_path", "found_on", "closed_on", "deadline", "escalated_on"
+    )
+    days: dict[str, Counter] = {}
+    for path, f, c, d, e in closed:
+        leaf = out[path]
+        leaf["closed"] += 1
+        leaf["on_time"] += e is None and (d is None or c <= d)
+        days.setdefault(path, Counter())[str((c - f).days)] += 1
+    for path, hist in days.items():
+        out[path]["days"] = dict(hist)
+    lead_since = today - dt.timedelta(days=365)
+    leads = (
+        CaseLead.objects.filter(hazard__business__region_path__startswith=prefix)
+        .values(path=F("hazard__business__region_path"))
+        .annotate(
+            leads_12m=Count("id", filter=Q(raised_on__gt=lead_since, raised_on__lte=today)),
+            open=Count("id", filter=Q(state=LeadState.OPEN)),
+            accepted_12m=Count(
+                "id", filter=Q(state=LeadState.ACCEPTED, approved_on__gt=lead_since, approved_on__lte=today)
+            ),
+            declined_12m=Count(
+                "id",
+                filter=Q(state=LeadState.DECLINED, decided_at__date__gt=lead_since, decided_at__date__lte=today),
+            ),
+        )
+    )
+    for r in leads:
+        out[r["path"]]["leads"] = {k: r[k] for k in LEAD_FIELDS}
+    return out
+
+
+def from_snapshot(user, snap: snapshots.Snapshot) -> dict:
+    """The same dict as :func:`live`, summed from the leaf rows of the user's scope."""
+    total = _zero()
+    by_region = RegionTally(level=child_level(user), width=2)
+    for path, counts in snap.rows:
+        for k in ("open", "overdue", "escalated", "closed", "still_escalated", "on_time"):
+            total[k] += counts.get(k, 0)
+        for d, n in counts.get("days", {}).items():
+            total["days"][d] = total["days"].get(d, 0) + n
+        for k in LEAD_FIELDS:
+            total["leads"][k] += counts.get("leads", {}).get(k, 0)
+        if counts.get("open"):  # the live table lists the regions with open hazards
+            by_region.add(path, counts["open"], counts.get("overdue", 0))
+    ended = total["closed"] + total["still_escalated"]
+    return {
+        "open": total["open"],
+        "overdue": total["overdue"],
+        "escalated": total["escalated"],
+        "closed": total["closed"],
+        "ended": ended,
+        "on_time": total["on_time"],
+        "on_time_rate": pct(total["on_time"], ended),
+        "median_days_to_close": snapshots.median_of(total["days"]),
+        "by_region": sorted(
+            (
+                {"code": r["code"], "name": r["name"], "open": r["values"][0], "overdue": r["values"][1]}
+                for r in by_region.rows()
+            ),
+            key=lambda r: -r["overdue"],
+        ),
+        "leads": total["leads"] if policy.may(user, VIEW, "hazards.caselead") else None,
+    }
+
+
+snapshots.register(KEY, compute)
+snapshots.watch(Hazard, lambda h: h.business.region_path)
+snapshots.watch(CaseLead, lambda lead: lead.hazard.business.region_path)
 
 
 def tiles(user, k) -> list[Tile]:

@@ -16,6 +16,7 @@ from shian.core.audit import actor_in_scope  # the audit log's rule for naming a
 from shian.core.models import User
 from shian.core.rollup import RegionTally, child_level, pct
 from shian.core.scoping import BUSINESS_SCOPED_ROLES, CHANGE, VIEW, businesses_of
+from shian.registry.search import businesses_named
 
 from . import transitions
 from .choices import STATE_TONE, HazardState, LeadState
@@ -44,8 +45,8 @@ def hazard_list(
         qs = qs.filter(state__in=ACTIVE, deadline__lt=timezone.localdate())
     if business_id:
         qs = qs.filter(business_id=business_id)
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(business__name__icontains=q))
+    if q:  # the business names from the register's search index (a subquery), not a LIKE on every join
+        qs = qs.filter(Q(title__icontains=q) | Q(business__in=businesses_named(q).values("pk")))
     return qs.order_by("deadline", "-found_on", "id") if overdue else qs
 
 

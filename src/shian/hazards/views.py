@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.core import listing
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, may, operation
 from shian.registry.models import Business
 
@@ -29,7 +29,7 @@ def hazard_list(request):
     overdue = request.GET.get("overdue") == "1"
     q = (request.GET.get("q") or "").strip()[:100] or None
     qs = selectors.hazard_list(request.user, state=state, severity=severity, overdue=overdue, q=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = listing.paginate(request, qs)
     return render(
         request,
         "hazards/hazard_list.html",
@@ -187,7 +187,7 @@ def lead_list(request):
     reason = request.GET.get("reason") if request.GET.get("reason") in LeadReason.values else None
     q = (request.GET.get("q") or "").strip()[:100] or None
     qs = selectors.case_lead_list(request.user, state=state, reason=reason, q=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = listing.paginate(request, qs)
     return render(
         request,
         "hazards/lead_list.html",
@@ -300,7 +300,7 @@ def lead_refer(request, pk: int):
 @operation(VIEW, "hazards.incident")
 def incident_list(request):
     q = (request.GET.get("q") or "").strip()[:100] or None
-    page = Paginator(selectors.incident_list(request.user, q=q), 50).get_page(request.GET.get("page"))
+    page = listing.paginate(request, selectors.incident_list(request.user, q=q))
     return render(request, "hazards/incident_list.html", {"page": page, "q": q or ""})
 
 

@@ -1,13 +1,90 @@
+"""包保's dashboard tile and overview tiles; the dashboard reads the KPI snapshot (core.snapshots) for
+officials and computes live for a business's own staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from shian.core import kpis
+from shian.core import kpis, snapshots
 from shian.core.kpis import Tile
 from shian.core.policy import VIEW, may
+from shian.core.rollup import RegionTally, child_level, pct
+from shian.registry.models import Business
 
 from . import selectors
-from .models import Assignment, FrequencyRule
+from .models import Assignment, FrequencyRule, Visit
+
+KEY = "oversight"
+
+
+# --- snapshot: per leaf region {"levels": {level: [on time, due]}} -----------------------------------
+def compute(prefix: str, today: dt.date) -> dict[str, dict]:
+    """The same rule as ``selectors.oversight_status``: due once a full period has run, on schedule when
+    the latest visit is within the last period, over the assignments in force today."""
+    periods = dict(FrequencyRule.objects.values_list("level", "every_days"))
+    out: dict[str, dict] = {
+        path: {"levels": {}}
+        for path in Business.objects.filter(region_path__startswith=prefix)
+        .values_list("region_path", flat=True)
+        .distinct()
+    }
+    rows = (
+        Assignment.objects.filter(business__region_path__startswith=prefix, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .annotate(last_visit=Max("visits__visited_on"))
+        .values_list("business__region_path", "level", "starts_on", "last_visit")
+    )
+    for path, level, starts_on, last_visit in rows:
+        period = periods.get(level, 90)
+        if starts_on > today - dt.timedelta(days=period):
+            continue
+        ok = last_visit is not None and last_visit >= today - dt.timedelta(days=period)
+        acc = out[path]["levels"].setdefault(level, [0, 0])
+        acc[0] += int(ok)
+        acc[1] += 1
+    return out
+
+
+def from_snapshot(user, snap: snapshots.Snapshot) -> dict:
+    """``selectors.oversight_status`` without its list of assignments behind schedule (a list of rows,
+    not a figure: the overview page reads that live)."""
+    by_region = RegionTally(level=child_level(user), width=2)
+    by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path, counts in snap.rows:
+        for level, (on_time, due) in counts.get("levels", {}).items():
+            by_region.add(path, on_time, due)
+            by_level[level][0] += on_time
+            by_level[level][1] += due
+    due = sum(v[1] for v in by_level.values())
+    on_time = sum(v[0] for v in by_level.values())
+    return {
+        "due": due,
+        "on_time": on_time,
+        "rate": pct(on_time, due),
+        "by_region": [
+            {"code": r["code"], "name": r["name"], "on_time": c, "due": t, "rate": pct(c, t)}
+            for r in by_region.rows()
+            for c, t in [r["values"]]
+        ],
+        "by_level": {k: {"on_time": v[0], "due": v[1], "rate": pct(*v)} for k, v in by_level.items()},
+    }
+
+
+def status(user) -> dict:
+    """The 包保 figures for ``user``'s scope: from the snapshot, or live (with the behind list)."""
+    snap = snapshots.read(user, KEY)
+    return selectors.oversight_status(user) if snap is None else from_snapshot(user, snap)
+
+
+snapshots.register(KEY, compute)
+snapshots.watch(Assignment, lambda a: a.business.region_path)
+snapshots.watch(Visit, lambda v: v.assignment.business.region_path)
 
 
 def definition() -> str:
@@ -27,7 +104,7 @@ def definition() -> str:
 def tiles(user) -> list[Tile]:
     if not may(user, VIEW, Assignment):
         return []
-    s = selectors.oversight_status(user)
+    s = status(user)
     if not s["due"]:
         return []
     rate = s["rate"]

@@ -1,28 +1,131 @@
-"""The registry's dashboard tiles and charts (registered with core.kpis)."""
+"""The registry's dashboard tiles and charts (registered with core.kpis), read from the KPI snapshots
+(core.snapshots) for officials and computed live for a business's own staff."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shian.core import kpis
+from shian.core import kpis, snapshots
 from shian.core.kpis import Bar, Chart, Tile
 from shian.core.policy import VIEW, may
+from shian.core.rollup import RegionTally, child_level, pct
 
 from . import selectors
-from .filters import EXPIRY_WARNING_DAYS
-from .models import Business
+from .choices import BusinessStatus, BusinessType
+from .filters import EXPIRY_WARNING_DAYS, licence_state_q
+from .models import Business, Licence, Staff
+
+KEY = "registry"
 
 
 def data(user):
     """Computed once per dashboard, shared by the tiles and the charts (None: nothing to show)."""
-    return selectors.staffing_rate(user) if may(user, VIEW, Business) else None
+    if not may(user, VIEW, Business):
+        return None
+    snap = snapshots.read(user, KEY)
+    if snap is None:
+        return live(user)
+    return from_snapshot(user, snap)
 
 
-def tiles(user, staffing) -> list[Tile]:
-    if staffing is None:
+def live(user) -> dict:
+    return {
+        "staffing": selectors.staffing_rate(user),
+        "licences": selectors.licence_counts(user),
+        "by_type": selectors.business_counts_by_type(user),
+    }
+
+
+# --- snapshot: per leaf region {"types": {type: [complete, total]}, "expiring", "expired"} ----------
+def compute(prefix: str, today: dt.date) -> dict[str, dict]:
+    out: dict[str, dict] = {
+        path: {"types": {}, "expiring": 0, "expired": 0}
+        for path in Business.objects.filter(region_path__startswith=prefix)
+        .values_list("region_path", flat=True)
+        .distinct()
+    }
+    operating = Business.objects.filter(region_path__startswith=prefix, status=BusinessStatus.OPERATING)
+    rows = operating.values("region_path", "type").annotate(
+        total=Count("id"), complete=Count("id", filter=Q(staffing_complete=True))
+    )
+    for r in rows:
+        out[r["region_path"]]["types"][r["type"]] = [r["complete"], r["total"]]
+    expiring = (
+        Licence.objects.filter(
+            business__region_path__startswith=prefix,
+            business__status=BusinessStatus.OPERATING,
+            valid_until__gte=today,
+            valid_until__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+        .values(path=F("business__region_path"))
+        .annotate(n=Count("id"))
+    )
+    for r in expiring:
+        out[r["path"]]["expiring"] = r["n"]
+    expired = operating.filter(licence_state_q("expired", today)).values("region_path").annotate(n=Count("id"))
+    for r in expired:
+        out[r["region_path"]]["expired"] = r["n"]
+    return out
+
+
+def from_snapshot(user, snap: snapshots.Snapshot) -> dict:
+    """The same figures as :func:`live`, summed from the leaf rows of the user's scope."""
+    by_region = RegionTally(level=child_level(user), width=2)
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    expiring = expired = 0
+    for path, counts in snap.rows:
+        for t, (c, n) in counts.get("types", {}).items():
+            by_region.add(path, c, n)
+            by_type[t][0] += c
+            by_type[t][1] += n
+        expiring += counts.get("expiring", 0)
+        expired += counts.get("expired", 0)
+    total = sum(v[1] for v in by_type.values())
+    complete = sum(v[0] for v in by_type.values())
+    labels = dict(BusinessType.choices)
+    staffing = {
+        "total": total,
+        "complete": complete,
+        "rate": pct(complete, total),
+        "by_region": [
+            {"region_id": r["region_id"], "name": r["name"], "complete": c, "total": t, "rate": pct(c, t)}
+            for r in by_region.rows()
+            for c, t in [r["values"]]
+        ],
+        "by_type": [
+            {"type": k, "label": str(labels.get(k, k)), "complete": v[0], "total": v[1], "rate": pct(*v)}
+            for k, v in sorted(by_type.items())
+        ],
+    }
+    counts_by_type = sorted(((k, v[1]) for k, v in by_type.items() if v[1]), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "staffing": staffing,
+        "licences": {"expiring": expiring, "expired_businesses": expired},
+        "by_type": [(str(labels.get(k, k)), n) for k, n in counts_by_type],
+    }
+
+
+def staffing(user) -> dict:
+    """两员配备率 for the staffing page: from the snapshot for officials, live for a business."""
+    snap = snapshots.read(user, KEY)
+    return selectors.staffing_rate(user) if snap is None else from_snapshot(user, snap)["staffing"]
+
+
+snapshots.register(KEY, compute)
+snapshots.watch(Business, lambda b: b.region_path)
+snapshots.watch(Licence, lambda lic: lic.business.region_path)
+snapshots.watch(Staff, lambda s: s.business.region_path)
+
+
+def tiles(user, d) -> list[Tile]:
+    if d is None:
         return []
-    lic = selectors.licence_counts(user)
+    staffing, lic = d["staffing"], d["licences"]
     rate = staffing["rate"]
     business_url = reverse("registry:business_list")
     return [
@@ -78,9 +181,10 @@ def tiles(user, staffing) -> list[Tile]:
     ]
 
 
-def charts(user, staffing) -> list[Chart]:
-    if staffing is None:
+def charts(user, d) -> list[Chart]:
+    if d is None:
         return []
+    staffing = d["staffing"]
     list_url = reverse("registry:business_list")
     by_region = Chart(
         "staffing_by_region",
@@ -95,6 +199,6 @@ def charts(user, staffing) -> list[Chart]:
     by_type = Chart(
         "businesses_by_type",
         _("Operating businesses by type"),
-        bars=[Bar(label, n) for label, n in selectors.business_counts_by_type(user)],
+        bars=[Bar(label, n) for label, n in d["by_type"]],
     )
     return [c for c in (by_region, by_type) if c.bars]

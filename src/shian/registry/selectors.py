@@ -144,7 +144,7 @@ def business_counts_by_type(user: User) -> list[tuple[str, int]]:
         .filter(status=BusinessStatus.OPERATING)
         .values("type")
         .annotate(n=Count("id"))
-        .order_by("-n")
+        .order_by("-n", "type")  # ties by type code: the same order as the KPI snapshot's
     )
     return [(str(labels.get(r["type"], r["type"])), r["n"]) for r in rows]
 

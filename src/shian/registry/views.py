@@ -6,7 +6,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,7 +50,7 @@ def business_list(request):
     f, problems = BusinessFilter.from_query(request.GET)
     for p in problems:
         messages.warning(request, _("Ignored an invalid filter value for %(field)s.") % {"field": p})
-    page = Paginator(selectors.business_list(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing.paginate(request, selectors.business_list(request.user, f), PAGE_SIZE)
     ids = [b.pk for b in page.object_list]
     summaries = selectors.licence_summaries(ids)
     columns = listing.columns_for("registry.business", request.user)
@@ -357,7 +356,7 @@ def licence_list(request):
     qs = selectors.licence_list(request.user, state=state, q=q)
     if request.GET.get("format") == "xlsx":
         return _xlsx_response(exports.licences_xlsx(qs), f"licences-{timezone.localdate():%Y%m%d}.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing.paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "registry/licence_list.html",
@@ -368,11 +367,18 @@ def licence_list(request):
 # --- 两员 staffing ------------------------------------------------------------------------------
 @operation(VIEW, "registry.business")
 def staffing(request):
+    from shian.core import snapshots
+
+    from . import kpis  # the rate from the KPI snapshot (officials), live for a business
+
+    kpi = kpis.staffing(request.user)
     return render(
         request,
         "registry/staffing.html",
         {
-            "kpi": selectors.staffing_rate(request.user),
+            "kpi": kpi,
+            "fresh": snapshots.freshness(request.user, keys=["registry"]),
+            "today": timezone.localdate(),
             "gaps": selectors.staffing_gaps(request.user),
             "rules": selectors.staffing_rules(),
             "can_edit_rules": may(request.user, CHANGE, StaffingRule),

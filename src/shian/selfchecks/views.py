@@ -23,10 +23,23 @@ def overview(request):
     if is_business_scoped(request.user):
         return _business_page(request)
     kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.DAILY
+    from django.utils import timezone
+
+    from shian.core import snapshots
+    from shian.core.policy import is_regional
+
+    from . import kpis  # daily figures from the KPI snapshot; weekly and monthly live
+
+    c = kpis.overview(request.user) if kind == Kind.DAILY else selectors.compliance(request.user, kind)
+    fresh = (
+        snapshots.freshness(request.user, keys=["selfchecks"])
+        if kind == Kind.DAILY and is_regional(request.user)
+        else None
+    )
     return render(
         request,
         "selfchecks/overview.html",
-        {"c": selectors.compliance(request.user, kind), "kinds": Kind.choices, "kind": kind},
+        {"c": c, "kinds": Kind.choices, "kind": kind, "fresh": fresh, "today": timezone.localdate()},
     )
 
 

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import TextField
 from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.core import listing, snapshots
 from shian.core.limits import TEXT_MAX_LENGTH
 from shian.core.policy import CHANGE, VIEW, get_object_for_user, may, operation
 from shian.core.selectors import regions_for_user
 
-from . import selectors, services
+from . import kpis, selectors, services
 from .models import BusinessGrade, DynamicFactor, GradeBand, KeySupervisionRule, RiskRuleSet, StaticFactor
 
 RULE_TABLES = {
@@ -53,13 +54,15 @@ def grades(request):
     grades_qs = selectors.grade_list(
         request.user, grade=grade, region_path=region_path, q=q, key_supervision=True if key else None
     )
-    page = Paginator(grades_qs, 50).get_page(request.GET.get("page"))
-    dist = selectors.grade_distribution(request.user)
+    page = listing.paginate(request, grades_qs)
+    dist = kpis.grade_distribution(request.user)
     return render(
         request,
         "supervision/grades.html",
         {
             "dist": dist,
+            "fresh": snapshots.freshness(request.user, keys=[kpis.KEY]),
+            "today": timezone.localdate(),
             "tones": {b.grade: b.tone for b in dist["bands"]},
             "page": page,
             "grade": grade or "",

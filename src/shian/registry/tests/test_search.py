@@ -156,7 +156,8 @@ def test_the_filter_and_the_api_use_it(register):
 
 
 def test_query_plan_uses_the_index(register):
-    qs = search_businesses(Business.objects.all(), "海曙")
+    # unordered: in the model's name order, a tiny table is read faster along the name index (registry 0009)
+    qs = search_businesses(Business.objects.order_by(), "海曙")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")  # the fixture table is tiny
