@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core import listing
+from shian.core import listing, snapshots
 from shian.core.policy import ADD, CHANGE, VIEW, get_object_for_user, may, operation
 from shian.registry.models import Business
 
-from . import selectors, services, transitions
+from . import kpis, selectors, services, transitions
 from .choices import HazardState, LeadReason, LeadState, Severity
 from .forms import HazardForm, IncidentForm, LeadDecisionForm, ReferForm, StepForm
 from .models import CaseLead, Hazard, Incident
@@ -41,7 +41,9 @@ def hazard_list(request):
             "severity": severity or "",
             "overdue": overdue,
             "q": q or "",
-            "kpi": selectors.hazard_kpis(request.user),
+            "kpi": kpis.data(request.user),
+            "fresh": snapshots.freshness(request.user, keys=[kpis.KEY]),
+            "today": timezone.localdate(),
         },
     )
 
@@ -198,7 +200,9 @@ def lead_list(request):
             "state": state or "",
             "reason": reason or "",
             "q": q or "",
-            "kpi": selectors.lead_kpis(request.user),
+            "kpi": (kpis.data(request.user) or {}).get("leads"),
+            "fresh": snapshots.freshness(request.user, keys=[kpis.KEY]),
+            "today": timezone.localdate(),
         },
     )
 
