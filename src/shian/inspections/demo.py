@@ -37,7 +37,7 @@ from shian.registry.models import Business
 
 from . import services
 from .models import ChecklistTemplate, Inspection, InspectionState, ItemResult, Outcome, PlannedVisit, RatingPolicy
-from .planning import plan_generate, visit_status
+from .planning import mark_done, plan_generate, visit_status
 from .rating import inspection_score
 
 YEARS = 3  # this year and the two before
@@ -84,6 +84,7 @@ def generate(ctx: DemoContext) -> None:
                 as_of=as_of,
             )
         _carry_out(ctx, kit, year)
+    mark_done()  # the history was written in bulk: the planned visits it did
 
 
 class _Kit:

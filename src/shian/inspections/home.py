@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,23 +16,11 @@ from .models import Inspection, InspectionState, PlannedVisit
 from .planning import visit_status
 
 
-def _done_in_window():
-    return Exists(
-        Inspection.objects.filter(
-            business=OuterRef("business"),
-            state=InspectionState.CLOSED,
-            inspected_on__gte=OuterRef("window_start"),
-            inspected_on__lte=OuterRef("due_on"),
-        )
-    )
-
-
 def overdue_visits(user, today: dt.date):
     """Planned visits whose window has ended without a closed inspection of the business."""
     return (
         PlannedVisit.objects.restrict(user, scoping.VIEW)
-        .filter(due_on__lt=today, due_on__year=today.year, plan__superseded_at__isnull=True)
-        .exclude(_done_in_window())
+        .filter(due_on__lt=today, due_on__year=today.year, plan__superseded_at__isnull=True, done_on__isnull=True)
     )
 
 

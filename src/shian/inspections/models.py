@@ -326,6 +326,9 @@ class PlannedVisit(models.Model):
     due_on = models.DateField(_("due"))
     window_start = models.DateField(pgettext_lazy("start of a window", "from"))
     planned_on = models.DateField(_("planned day"), null=True, blank=True)
+    # the day of the first closed inspection of the business within the window (planning.mark_done keeps
+    # it): "behind schedule" is then an indexed look-up, not a search of every business's inspections
+    done_on = models.DateField(_("done on"), null=True, blank=True, editable=False)
 
     scope_path_lookup = "business__region_path"
     scope_business_lookup = "business"
@@ -335,7 +338,10 @@ class PlannedVisit(models.Model):
         verbose_name = _("planned visit")
         verbose_name_plural = _("planned visits")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["inspector", "due_on"], name="planned_inspector_due_idx")]
+        indexes = [
+            models.Index(fields=["inspector", "due_on"], name="planned_inspector_due_idx"),
+            models.Index(fields=["due_on"], condition=models.Q(done_on__isnull=True), name="planned_not_done_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.business_id} by {self.due_on}"

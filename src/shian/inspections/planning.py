@@ -10,6 +10,7 @@ import secrets
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from shian.core.audit import audit
@@ -170,6 +171,7 @@ def plan_generate(
             load[inspector.pk] += 1
         rows.append(_visit(plan, pk, inspector, PlannedVisit.Kind.RANDOM, year, month, rng.randrange(31)))
     PlannedVisit.objects.bulk_create(rows, batch_size=2000)
+    mark_done(plan=plan)
     audit(
         actor=actor,
         action=AuditAction.CREATE,
@@ -204,20 +206,49 @@ def _ancestors(region: Region) -> list[str]:
     return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
+def first_inspection_in_window():
+    """The day of the first closed inspection of a planned visit's business within the visit's window
+    (from ``window_start`` to ``due_on``), as a subquery on the visit's row."""
+    return Subquery(
+        Inspection.objects.filter(
+            business=OuterRef("business"),
+            state=InspectionState.CLOSED,
+            inspected_on__gte=OuterRef("window_start"),
+            inspected_on__lte=OuterRef("due_on"),
+        )
+        .order_by("inspected_on")
+        .values("inspected_on")[:1]
+    )
+
+
+def mark_done(*, business_ids=None, plan=None) -> int:
+    """Set ``PlannedVisit.done_on`` of the visits not yet done (of these businesses, or of this plan, or all)
+    that a closed inspection in their window has now done; one UPDATE. Called when an inspection closes,
+    after a plan is made (its windows may hold inspections already) and after the demo's bulk history."""
+    visits = PlannedVisit.objects.filter(done_on__isnull=True)
+    if business_ids is not None:
+        visits = visits.filter(business_id__in=list(business_ids))
+    if plan is not None:
+        visits = visits.filter(plan=plan)
+    done = Exists(
+        Inspection.objects.filter(
+            business=OuterRef("business"),
+            state=InspectionState.CLOSED,
+            inspected_on__gte=OuterRef("window_start"),
+            inspected_on__lte=OuterRef("due_on"),
+        )
+    )
+    return visits.filter(done).update(done_on=first_inspection_in_window())
+
+
 def visit_status(visits, today: dt.date | None = None) -> dict[int, str]:
     """done / overdue / due / upcoming for planned visits: done when a closed inspection of the business
-    falls in the visit's window (from its month's start to its due date)."""
+    falls in the visit's window (from its month's start to its due date), as ``done_on`` records it
+    (``mark_done``); no query."""
     today = today or timezone.localdate()
-    visits = list(visits)
-    ids = {v.business_id for v in visits}
-    closed: dict[int, list[dt.date]] = defaultdict(list)
-    for business_id, day in Inspection.objects.filter(business_id__in=ids, state=InspectionState.CLOSED).values_list(
-        "business_id", "inspected_on"
-    ):
-        closed[business_id].append(day)
     out = {}
     for v in visits:
-        if any(v.window_start <= d <= v.due_on for d in closed[v.business_id]):
+        if v.done_on is not None:
             out[v.pk] = "done"
         elif v.due_on < today:
             out[v.pk] = "overdue"

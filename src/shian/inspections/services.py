@@ -24,6 +24,7 @@ from shian.hazards.choices import HazardSource, Severity
 from shian.registry.models import Business
 
 from .models import ChecklistTemplate, Inspection, InspectionState, ItemPhoto, ItemResult, Outcome, ResultRule
+from .planning import mark_done
 
 
 def template_for(business: Business) -> ChecklistTemplate | None:
@@ -180,6 +181,7 @@ def inspection_close(
     current.state, current.closed_at = InspectionState.CLOSED, timezone.now()
     current.version += 1
     current.save()
+    mark_done(business_ids=[current.business_id])
     for r in failed:
         hazard_services.hazard_create(
             actor=actor,

@@ -255,7 +255,8 @@ def plan_detail(request, pk: int):
     if request.GET.get("mine"):
         visits = visits.filter(inspector=request.user)
     # every visit's status (for the counts and the filter), then one page of them with names
-    slim = list(visits.only("pk", "business_id", "inspector_id", "window_start", "due_on").order_by("due_on", "pk"))
+    fields = ("pk", "business_id", "inspector_id", "window_start", "due_on", "done_on")
+    slim = list(visits.only(*fields).order_by("due_on", "pk"))
     status = visit_status(slim)
     wanted = request.GET.get("status")
     wanted = wanted if wanted in {"done", "due", "overdue", "upcoming"} else ""

@@ -83,6 +83,8 @@ def test_status_done_overdue(users, district):
         results={r.item_id: {"outcome": Outcome.PASS} for r in inspection.results.all()},
     )
     services.inspection_close(actor=users["inspector"], inspection=inspection)
+    visit.refresh_from_db()
+    assert visit.done_on == visit.window_start
     assert visit_status([visit], today=today)[visit.pk] == "done"
 
 
