@@ -88,3 +88,39 @@ def test_one_creates_another_authorises_the_third_reads(visit):
         aud_v.page.locator("#audit-export").click()
     assert download.value.suggested_filename.startswith("audit-")
     assert not (sys_v.errors or sec_v.errors or aud_v.errors)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_one_time_password_reads_clearly_and_administrators_are_not_reset(visit, phone):
+    """The review's checks in a browser: the one-time password is shown once, whole, on the screen (a phone
+    too), with what to do next; another administrator's page offers the system administrator no reset or
+    deactivation and says why."""
+    name = f"review-{'phone' if phone else 'desktop'}"
+    v = visit("sysadmin", phone=phone)
+    v.go("/administration/accounts/new/")
+    v.page.fill("input[name=username]", name)
+    v.page.select_option("select[name=requested_role]", "inspector")
+    v.page.select_option("select[name=requested_region]", label="海曙区")
+    v.page.locator("form.form button.primary").click()
+    v.page.wait_for_load_state()
+    code = v.page.locator("#one-time-password")
+    assert len(code.inner_text()) == 16
+    box = code.bounding_box()
+    width = v.page.evaluate("window.innerWidth")
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, "the password is cut off"
+    assert "一次" in v.text("#password-once") or "once" in v.text("#password-once")
+    _fits(v, "one-time password")
+    v.shot("admins-password-once")
+    v.page.locator("#password-once a.btn").click()
+    v.page.wait_for_load_state()
+    v.page.once("dialog", lambda d: d.accept())
+    v.page.locator("#reset-password").click()  # an ordinary account: reset, a new one-time password
+    v.page.wait_for_load_state()
+    assert len(v.page.locator("#one-time-password").inner_text()) == 16
+    v.go("/administration/accounts/?q=secadmin")
+    v.page.locator("#accounts a", has_text="secadmin").first.click()
+    v.page.wait_for_load_state()
+    assert v.page.locator("#reset-password").count() == 0 and v.page.locator("#deactivate").count() == 0
+    assert v.page.locator("#administrator-note").is_visible()
+    _fits(v, "administrator's account")
+    assert not v.errors, v.errors

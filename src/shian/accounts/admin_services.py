@@ -24,6 +24,7 @@ from shian.core import services as core_services
 from shian.core.audit import audit
 from shian.core.choices import BUSINESS_ROLES, AuditAction, Role
 from shian.core.models import Region, User
+from shian.core.validators import validate_name_text
 
 from . import passwords, services
 from .models import Account, Authorisation, ChangeReason, LoginThrottle
@@ -45,13 +46,19 @@ VERIFY = "verify"
 ACCOUNT = "accounts.account"
 AUDIT_RECORD = "accounts.auditrecord"
 OWN_ACCOUNT_ACTIONS = (DEACTIVATE, REACTIVATE, RESET_PASSWORD, UNLOCK, AUTHORISE)
+# never on another 三员 administrator or a superuser (AccountsConfig.ready): taking over or silencing them
+NOT_ON_ADMINISTRATORS = (RESET_PASSWORD, DEACTIVATE)
 
 # roles an administrator may request or give here; a business's own staff get theirs where the business
 # is registered (the registry links the account to its business)
 ASSIGNABLE_ROLES = [r for r in Role.values if r not in BUSINESS_ROLES]
 
 INITIAL_PASSWORD_LENGTH = 16
-_CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!#%+-=?@")
+_LOOK_ALIKE = set("0O1lI")  # read out or copied by hand: nothing to mistake
+_CLASSES = tuple(
+    "".join(c for c in chars if c not in _LOOK_ALIKE)
+    for chars in (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!#%+-=?@")
+)
 
 
 def as_account(user: User) -> Account:
@@ -116,6 +123,11 @@ def account_create(
     if requested_role == Role.PUBLIC:
         requested_region = None
     username = (username or "").strip()
+    for field, value in (("username", username), ("first_name", first_name), ("last_name", last_name)):
+        try:  # no text-direction trick, invisible character or mixed-script look-alike ("sуsadmin")
+            validate_name_text(value)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("An account with this username already exists.")})
     password = initial_password()
@@ -234,3 +246,18 @@ def account_unlock(*, actor: User | None, user: User) -> User:
         note="sign-in lockout lifted by an administrator",
     )
     return user
+
+
+def audit_verify_start(*, actor: User | None):
+    """The audit administrator starts ``shian audit verify`` as a background job (at most one at a time).
+    Returns ``(job, created)``; starting one is itself audited, filed under the job."""
+    from shian.core import jobs
+
+    from .tasks import audit_verify
+
+    policy.check(actor, VERIFY, AUDIT_RECORD)
+    with transaction.atomic():
+        job, created = jobs.start(audit_verify, user=actor, params={}, dedupe={})
+        if created:
+            audit(actor=actor, action=AuditAction.CREATE, obj=job, note="audit chain verification started")
+    return job, created

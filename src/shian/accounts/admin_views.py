@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from shian.core import jobs, policy
+from shian.core import policy
+from shian.core.choices import ADMIN_ROLES
 from shian.core.policy import ADD, get_object_for_user, operation
 
 from . import admin_exports, admin_selectors, admin_services
@@ -109,6 +110,7 @@ def account_detail(request, pk: int):
         "authorisation": request_row,
         "locked": account.locked_until is not None and account.locked_until > timezone.now(),
         "own": account.pk == request.user.pk,
+        "administrator": account.is_superuser or account.role in ADMIN_ROLES,
     }
     return TemplateResponse(request, "accounts/admin_account.html", context)
 
@@ -243,9 +245,7 @@ def audit_export(request):
 def audit_chain(request):
     """The chain's status (last verification, anchors); POST runs the verification as a background job."""
     if request.method == "POST":
-        from .tasks import audit_verify
-
-        job, created = jobs.start(audit_verify, user=request.user, params={}, dedupe={})
+        _job, created = admin_services.audit_verify_start(actor=request.user)
         if created:
             messages.success(request, _("The verification has started; this page shows its result when it ends."))
         else:

@@ -35,6 +35,16 @@ class AccountsConfig(AppConfig):
         scoping.grant([Role.AUDIT_ADMIN], a.AUDIT_RECORD, {a.BROWSE, a.EXPORT, a.VERIFY})
         for action in a.OWN_ACCOUNT_ACTIONS:
             policy.rule(a.ACCOUNT, action, _not_own, _("Nobody may do this to their own account."))
+        # separation of duties: a password reset would let the system administrator sign in as another
+        # administrator (or a superuser), and deactivating one would silence the oversight; both go through
+        # break-glass with the two-person rule (docs/security/administrators.md)
+        for action in a.NOT_ON_ADMINISTRATORS:
+            policy.rule(
+                a.ACCOUNT,
+                action,
+                _not_an_administrator,
+                _("An administrator's or a superuser's account is not reset or deactivated here: see break-glass."),
+            )
 
         navigation.register(
             "accounts.accounts", _("Accounts"), "accounts:admin_accounts", order=80, requires=(a.MANAGE, a.ACCOUNT)
@@ -56,3 +66,9 @@ class AccountsConfig(AppConfig):
 
 def _not_own(user, obj) -> bool:
     return user.pk != obj.pk
+
+
+def _not_an_administrator(user, obj) -> bool:
+    from shian.core.choices import ADMIN_ROLES
+
+    return not obj.is_superuser and obj.role not in ADMIN_ROLES

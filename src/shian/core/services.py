@@ -313,6 +313,17 @@ def break_glass_start(*, user: User, reason: str, hours: float = 4, operator: st
         raise ValidationError({"hours": _("Between 0 and %(n)d hours.") % {"n": BREAK_GLASS_MAX_HOURS}})
     if not user.is_active:
         raise ValidationError({"user": _("The account is deactivated.")})
+    from .choices import ADMIN_ROLES
+
+    if user.role in ADMIN_ROLES:
+        raise ValidationError(
+            {
+                "user": _(
+                    "An administrator (三员) account is never made a superuser: "
+                    "use the person's separate, named break-glass account."
+                )
+            }
+        )
     if user.is_superuser and break_glass_grant(user) is None:
         raise ValidationError({"user": _("The account is already a permanent superuser.")})
     until = timezone.now() + dt.timedelta(hours=hours)
