@@ -33,3 +33,14 @@ ZH.update(
         "Wrong or expired authenticator code.": "身份验证器动态码错误或已过期。",
     }
 )
+
+ZH.update(
+    {
+        # audit actions of `shian backup` / `shian restore`; a planned visit's done day; licence date windows
+        "Backed up": "已备份",
+        "Restored": "已恢复",
+        "done on": "完成日期",
+        "%(d)s is too early: food hygiene licences began on %(e)s.": "%(d)s 过早：食品卫生许可始于 %(e)s。",
+        "%(d)s is too late: a licence is valid for %(n)d years, so no licence held today ends after %(l)s.": "%(d)s 过晚：许可证有效期为 %(n)d 年，现持有的许可证不会晚于 %(l)s 到期。",
+    }
+)
