@@ -359,6 +359,16 @@ API_OVERRIDES = {
             "all_ok": True,
         }
     ),
+    "POST /api/admin/accounts": Override(
+        body=lambda w, p: {
+            "username": "xin-jianchayuan",
+            "requested_role": "inspector",
+            "requested_region_id": w["core.region"].pk,
+        }
+    ),
+    "POST /api/admin/accounts/{account_id}/authorise": Override(
+        body=lambda w, p: {"role": "inspector", "region_id": w["core.region"].pk}
+    ),
     "POST /api/selfchecks": Override(
         body=lambda w, p: {
             "kind": "weekly" if p == ("report",) else "daily",  # a weekly review shows its report
@@ -742,6 +752,7 @@ FORM_OVERRIDES = {
     },
     "registry:business_create": {"uscc": [make_uscc("9133020377777777")]},
     "registry:licence_create": {"kind": ["JY"], "number": ["JY13302030077777"], "valid_until": [NEXT_WEEK]},
+    "accounts:admin_account_create": {"username": ["xin-jianchayuan"], "requested_role": ["inspector"]},
 }
 
 
@@ -756,15 +767,18 @@ def _graded_last_month(world, matrix):
 FORM_PREPARE = {"supervision:recompute": _graded_last_month, "hazards:lead_decide": _lead_open}
 
 
-def _first_code(user) -> dict[str, list[str]]:
-    """The two-step enrolment form's code: what the app shows now for the pending authenticator."""
+def _first_code(user, client) -> dict[str, list[str]]:
+    """The two-step enrolment form's code: the page keeps the pending secret in this client's session
+    (nothing in the database until the first code is right), so read it where the page shows it."""
+    import re
     import time
 
-    from shian.twofactor import services as twofactor
     from shian.twofactor import totp
 
-    _device, secret = twofactor.device_start(user=user)
-    return {"code": [totp.totp(secret, time.time())]}
+    page = client.get(reverse("twofactor:enrol")).content.decode()
+    shown = re.search(r"data-secret>([A-Z2-7 =]+)<", page)
+    assert shown, f"the enrolment page shows no key: {page[:500]}"
+    return {"code": [totp.totp(totp.from_b32(shown.group(1).replace(" ", "")), time.time())]}
 
 
 # fields only known when the form is sent (a one-time code), filled where the case leaves them empty
@@ -882,7 +896,7 @@ def _form_case(found: FoundForm, matrix) -> list[str]:
                 client.force_login(user)
             if action_route in FORM_PREPARE:
                 FORM_PREPARE[action_route](world, matrix)
-            live = FORM_LIVE_DATA[action_route](user) if action_route in FORM_LIVE_DATA else {}
+            live = FORM_LIVE_DATA[action_route](user, client) if action_route in FORM_LIVE_DATA else {}
             live = {k: v for k, v in live.items() if data.get(k) in (None, [""])}
             response = client.post(found.form.action, data | live)
             outcome = _outcome(response)

@@ -40,7 +40,7 @@ from .models import Account, Authorisation
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
-USER = {"pk": "core.user"}  # the route's pk names an account (the matrix builds one)
+USER = {"pk": "accounts.account"}  # the route's pk names an account (the matrix builds one)
 
 
 def _account(request, pk: int, action: str) -> Account:

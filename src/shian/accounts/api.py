@@ -40,7 +40,7 @@ from .admin_views import XLSX_CONTENT_TYPE
 from .models import Account, Authorisation
 
 router = Router(tags=["administration"], auth=AUTH)
-USER = {"account_id": "core.user"}
+USER = {"account_id": "accounts.account"}
 
 
 class AccountOut(Schema):

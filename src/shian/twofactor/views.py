@@ -202,7 +202,7 @@ def accounts(request):
     return TemplateResponse(request, "twofactor/accounts.html", {"page": page, "q": q})
 
 
-@operation(RESET, "twofactor.totpdevice", obj={"pk": "core.user"})
+@operation(RESET, "twofactor.totpdevice", obj={"pk": "accounts.account"})
 def reset(request, pk: int):
     """Reset one account's authenticator (after the administrator re-authenticates): it enrols again.
     The account is looked up first, so a foreign or missing one is 404 whether or not re-authenticated."""

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shian.accounts import admin_services as a
 from shian.accounts.models import Authorisation, ChangeReason, PasswordState
@@ -21,6 +21,14 @@ from shian.core import services as core_services
 from shian.core.choices import ADMIN_ROLES, AuditAction, Role
 from shian.core.models import ApiToken, AuditEntry, User
 from shian.core.tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The assertions read the English messages (the site's default language is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

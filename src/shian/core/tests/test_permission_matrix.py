@@ -38,8 +38,11 @@ from shian.core.services import api_token_create
 from shian.core.tests.factories import UserFactory, make_city
 from shian.registry.tests.factories import BusinessFactory, LicenceFactory, StaffFactory
 
-ROLES = ["admin", "haishu", "jiangbei", "street", "inspector", "shop", "canteen", "public", "lab", "insurer"]
-CITY_WIDE_ROLES = {"admin"}  # sees the other district too
+ROLES = [
+    *("admin", "haishu", "jiangbei", "street", "inspector", "shop", "canteen", "public", "lab", "insurer"),
+    *("sysadmin", "secadmin", "auditadmin"),  # 三员
+]
+CITY_WIDE_ROLES = {"admin", "sysadmin", "secadmin", "auditadmin"}  # see the other district too
 THIRD_PARTY = ("django.views.i18n",)  # Django's own language switch
 JUNK_ID = 987654321
 JUNK_QUERY = "?page=x&region=x&inspector=abc&month=x&grade=x&state=x&year=x&date=x&kind=x&tab=x&status=x&q=%00"
@@ -146,6 +149,8 @@ def _world(region, district, users, tag):
         "core.region": district,
         "core.user": official,
         "core.job": job,
+        # the same account, as the administrators (三员) see it
+        "accounts.account": apps.get_model("accounts", "Account").objects.get(pk=official.pk),
     }
 
 
@@ -188,6 +193,9 @@ def _build(city):
         "public": UserFactory(username="m-public", role=Role.PUBLIC),
         "lab": UserFactory(username="m-lab", role=Role.LABORATORY),
         "insurer": UserFactory(username="m-insurer", role=Role.INSURER),
+        "sysadmin": UserFactory(username="m-sysadmin", role=Role.SYSTEM_ADMIN, region=city["city"]),
+        "secadmin": UserFactory(username="m-secadmin", role=Role.SECURITY_ADMIN, region=city["city"]),
+        "auditadmin": UserFactory(username="m-auditadmin", role=Role.AUDIT_ADMIN, region=city["city"]),
     }
     own = _world(city["haishu_street"], city["haishu"], users, "own")
     foreign = _world(city["jiangbei_street"], city["jiangbei"], users, "foreign")
@@ -302,6 +310,7 @@ WORLD_KINDS = {
     "oversight.assignment",
     "core.region",
     "core.user",
+    "accounts.account",
     "core.apitoken",
     "core.job",
     "supervision.staticfactor",

@@ -8,7 +8,7 @@ import statistics
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shian.core import jobs, kpis, snapshots
 from shian.core.choices import Role
@@ -25,6 +25,15 @@ from shian.selfchecks import kpis as selfcheck_kpis
 from shian.selfchecks import selectors as selfcheck_selectors
 from shian.supervision import kpis as supervision_kpis
 from shian.supervision import selectors as supervision_selectors
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The assertions read the English messages (the site's default language is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 

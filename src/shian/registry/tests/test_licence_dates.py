@@ -6,10 +6,18 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shian.registry import services
 from shian.registry.models import LICENCE_EARLIEST_ISSUE, Licence
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The assertions read the English messages (the site's default language is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def _create(users, shop, **dates):

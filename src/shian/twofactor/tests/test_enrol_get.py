@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from shian.core.choices import Role
 from shian.core.tests.factories import PASSWORD, UserFactory
@@ -14,6 +15,14 @@ from shian.twofactor import services, totp
 from shian.twofactor.models import RecoveryCode, TotpDevice
 
 from .helpers import code_now, enrol
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The assertions read the English messages (the site's default language is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def logged_in(user) -> Client:
