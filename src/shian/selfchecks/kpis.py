@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from shian.core import kpis, snapshots
 from shian.core.kpis import Tile
 from shian.core.policy import VIEW, is_regional, may
-from shian.core.rollup import RegionTally, child_level, pct
-from shian.registry.choices import BusinessStatus, BusinessType
+from shian.core.rollup import RegionTally, child_level
+from shian.registry.choices import BusinessStatus
 from shian.registry.models import Business
 
 from . import selectors
@@ -67,35 +67,8 @@ def from_snapshot(user, snap: snapshots.Snapshot, today: dt.date | None = None) 
             filed_type[t] += filed
             if businesses:
                 expected_type[t] += businesses * n
-    labels = dict(BusinessType.choices)
-    region_rows = by_region.rows()
-    total_filed = sum(r["values"][0] for r in region_rows)
-    total_expected = sum(r["values"][1] for r in region_rows)
     return {
-        "kind": Kind.DAILY,
-        "periods": n,
-        "latest": window[0],
-        "expected": total_expected,
-        "filed": total_filed,
-        "rate": pct(total_filed, total_expected),
-        "by_region": sorted(
-            (
-                {"name": r["name"], "filed": f, "expected": e, "rate": pct(f, e)}
-                for r in region_rows
-                for f, e in [r["values"]]
-            ),
-            key=lambda r: r["name"],
-        ),
-        "by_type": [
-            {
-                "type": t,
-                "label": str(labels.get(t, t)),
-                "filed": filed_type[t],
-                "expected": e,
-                "rate": pct(filed_type[t], e),
-            }
-            for t, e in sorted(expected_type.items())
-        ],
+        **selectors.compliance_figures(Kind.DAILY, window, by_region, filed_type, expected_type),
         "missing_count": missing,
     }
 

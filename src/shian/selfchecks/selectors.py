@@ -38,32 +38,17 @@ def periods(kind: str, today: dt.date) -> list[dt.date]:
     return out
 
 
-def compliance(user: User, kind: str = Kind.DAILY, today: dt.date | None = None) -> dict:
-    today = today or timezone.localdate()
-    window = periods(kind, today)
-    businesses = Business.objects.restrict(user, VIEW).filter(status=BusinessStatus.OPERATING)
-    filed = SelfCheck.objects.restrict(user, VIEW).filter(
-        kind=kind, period_start__in=window, business__status=BusinessStatus.OPERATING
-    )
-    by_region = RegionTally(level=child_level(user), width=2)  # (filed, expected)
-    expected_type: dict[str, int] = defaultdict(int)
-    for row in businesses.values("region_path", "type").annotate(n=Count("id")):
-        by_region.add(row["region_path"], 0, row["n"] * len(window))
-        expected_type[row["type"]] += row["n"] * len(window)
-    filed_type: dict[str, int] = defaultdict(int)
-    for row in filed.values(path=F("business__region_path"), t=F("business__type")).annotate(n=Count("id")):
-        by_region.add(row["path"], row["n"], 0)
-        filed_type[row["t"]] += row["n"]
+def compliance_figures(kind: str, window: list, by_region: RegionTally, filed_type: dict, expected_type: dict) -> dict:
+    """The compliance figures from the counts by region and by business type (filed, expected): the live
+    computation below and the KPI snapshot (selfchecks.kpis) shape them here, the same way."""
     labels = dict(BusinessType.choices)
     region_rows = by_region.rows()
     total_filed = sum(r["values"][0] for r in region_rows)
     total_expected = sum(r["values"][1] for r in region_rows)
-    latest = window[0]
-    missing = businesses.exclude(pk__in=SelfCheck.objects.filter(kind=kind, period_start=latest).values("business_id"))
     return {
         "kind": kind,
         "periods": len(window),
-        "latest": latest,
+        "latest": window[0],
         "expected": total_expected,
         "filed": total_filed,
         "rate": pct(total_filed, total_expected),
@@ -85,6 +70,29 @@ def compliance(user: User, kind: str = Kind.DAILY, today: dt.date | None = None)
             }
             for t, e in sorted(expected_type.items())
         ],
+    }
+
+
+def compliance(user: User, kind: str = Kind.DAILY, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    window = periods(kind, today)
+    businesses = Business.objects.restrict(user, VIEW).filter(status=BusinessStatus.OPERATING)
+    filed = SelfCheck.objects.restrict(user, VIEW).filter(
+        kind=kind, period_start__in=window, business__status=BusinessStatus.OPERATING
+    )
+    by_region = RegionTally(level=child_level(user), width=2)  # (filed, expected)
+    expected_type: dict[str, int] = defaultdict(int)
+    for row in businesses.values("region_path", "type").annotate(n=Count("id")):
+        by_region.add(row["region_path"], 0, row["n"] * len(window))
+        expected_type[row["type"]] += row["n"] * len(window)
+    filed_type: dict[str, int] = defaultdict(int)
+    for row in filed.values(path=F("business__region_path"), t=F("business__type")).annotate(n=Count("id")):
+        by_region.add(row["path"], row["n"], 0)
+        filed_type[row["t"]] += row["n"]
+    latest = window[0]
+    missing = businesses.exclude(pk__in=SelfCheck.objects.filter(kind=kind, period_start=latest).values("business_id"))
+    return {
+        **compliance_figures(kind, window, by_region, filed_type, expected_type),
         "missing_count": missing.count(),
         "missing": missing.order_by("name")[:100],
     }
