@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from shian.core import kpis, snapshots
 from shian.core.kpis import Bar, Chart, Tile
 from shian.core.policy import VIEW, may
-from shian.core.rollup import RegionTally, child_level, pct
+from shian.core.rollup import RegionTally, child_level
 
 from . import selectors
 from .choices import BusinessStatus, BusinessType
@@ -85,23 +85,8 @@ def from_snapshot(user, snap: snapshots.Snapshot) -> dict:
             by_type[t][1] += n
         expiring += counts.get("expiring", 0)
         expired += counts.get("expired", 0)
-    total = sum(v[1] for v in by_type.values())
-    complete = sum(v[0] for v in by_type.values())
+    staffing = selectors.staffing_figures(by_region, by_type)
     labels = dict(BusinessType.choices)
-    staffing = {
-        "total": total,
-        "complete": complete,
-        "rate": pct(complete, total),
-        "by_region": [
-            {"region_id": r["region_id"], "name": r["name"], "complete": c, "total": t, "rate": pct(c, t)}
-            for r in by_region.rows()
-            for c, t in [r["values"]]
-        ],
-        "by_type": [
-            {"type": k, "label": str(labels.get(k, k)), "complete": v[0], "total": v[1], "rate": pct(*v)}
-            for k, v in sorted(by_type.items())
-        ],
-    }
     counts_by_type = sorted(((k, v[1]) for k, v in by_type.items() if v[1]), key=lambda kv: (-kv[1], kv[0]))
     return {
         "staffing": staffing,

@@ -83,13 +83,18 @@ def staffing_rate(user: User) -> dict:
     )
     by_region = RegionTally(level=child_level(user), width=2)
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    total = complete = 0
     for r in rows:
         by_region.add(r["region_path"], r["complete"], r["total"])
         by_type[r["type"]][0] += r["complete"]
         by_type[r["type"]][1] += r["total"]
-        total += r["total"]
-        complete += r["complete"]
+    return staffing_figures(by_region, by_type)
+
+
+def staffing_figures(by_region: RegionTally, by_type: dict[str, list[int]]) -> dict:
+    """The 两员配备率 figures from (complete, total) by region and by business type: the live computation
+    above and the KPI snapshot (registry.kpis) shape them here, the same way."""
+    total = sum(v[1] for v in by_type.values())
+    complete = sum(v[0] for v in by_type.values())
     labels = dict(BusinessType.choices)
     return {
         "total": total,
