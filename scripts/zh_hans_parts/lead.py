@@ -44,3 +44,9 @@ ZH.update(
         "%(d)s is too late: a licence is valid for %(n)d years, so no licence held today ends after %(l)s.": "%(d)s 过晚：许可证有效期为 %(n)d 年，现持有的许可证不会晚于 %(l)s 到期。",
     }
 )
+
+ZH.update(
+    {
+        "The system administrator who created this account saw its one-time password, which stays valid until the holder changes it at the first sign-in. An administrator role, or more rights than were requested, would let them sign in with those rights first: if in doubt, authorise what was requested and raise it after the holder has changed the password.": "创建此账号的系统管理员看到过其一次性密码，该密码在持有人首次登录修改前一直有效。若授予管理员角色或超出申请的权限，系统管理员可能抢先以这些权限登录：如有疑虑，请先按申请授权，待持有人修改密码后再提升权限。",
+    }
+)

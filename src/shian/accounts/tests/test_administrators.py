@@ -137,8 +137,9 @@ def test_created_account_cannot_sign_in_until_the_security_administrator_authori
     assert not user.is_active
     # the system administrator cannot give roles
     assert c.post(reverse("accounts:admin_authorise", args=[user.pk]), {"role": Role.INSPECTOR}).status_code == 403
-    # the security administrator confirms
+    # the security administrator confirms, told that the creator saw the one-time password
     s = client_of(admins["sec"])
+    assert 'id="first-password-note"' in s.get(reverse("accounts:admin_authorise", args=[user.pk])).content.decode()
     response = s.post(
         reverse("accounts:admin_authorise", args=[user.pk]), {"role": Role.INSPECTOR, "region": city["haishu"].pk}
     )
