@@ -184,6 +184,21 @@ def png_from_data_url(value: str, *, name: str, max_bytes: int = 1_000_000, fiel
     return ContentFile(data, name=name)
 
 
+def open_upload(field_file):
+    """An uploaded file opened for reading; a file the database names but storage no longer holds (lost in
+    a move, a restore without ``media/``) is *not found* (404, and an error in the log for the operator),
+    never a 500."""
+    import logging
+
+    from django.http import Http404
+
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError:
+        logging.getLogger("shian.files").error("uploaded file missing from storage: %s", field_file.name)
+        raise Http404("the file is missing from storage") from None
+
+
 def serve_upload(file, *, content_type: str, filename: str, inline_images: bool = True) -> FileResponse:
     """An uploaded file as a response that cannot act as a page of this site: a content type from the short
     list (else ``application/octet-stream``), ``nosniff``, a sandboxing Content-Security-Policy (no script,

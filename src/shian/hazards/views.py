@@ -153,13 +153,13 @@ def evidence_file(request, pk: int, evidence_pk: int):
     """The evidence file itself (also the thumbnail's source), to those who may see the hazard: a photo
     inline, a PDF as a download, both sandboxed (core.files.serve_upload), named with the detected type's
     extension whatever the uploader called it."""
-    from shian.core.files import EXTENSIONS, display_name, serve_upload
+    from shian.core.files import EXTENSIONS, display_name, open_upload, serve_upload
 
     hazard = get_object_for_user(Hazard, request.user, VIEW, pk=pk)
     evidence = get_object_for_user(hazard.evidence.all(), request.user, VIEW, pk=evidence_pk)
     known = evidence.content_type in EXTENSIONS
     name = display_name(evidence.name, evidence.content_type) if known else "evidence.bin"
-    return serve_upload(evidence.file.open("rb"), content_type=evidence.content_type, filename=name)
+    return serve_upload(open_upload(evidence.file), content_type=evidence.content_type, filename=name)
 
 
 def render_business_tab(request, business):

@@ -108,6 +108,9 @@ def _table(rows, widths, header=False) -> Table:
 def _signature(field):
     if not field:
         return None
-    with field.open("rb") as fh:
-        data = io.BytesIO(fh.read())
+    try:
+        with field.open("rb") as fh:
+            data = io.BytesIO(fh.read())
+    except FileNotFoundError:  # named in the database, gone from storage: the record prints without it
+        return None
     return Image(data, width=60 * mm, height=22 * mm)

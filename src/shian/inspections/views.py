@@ -289,7 +289,7 @@ def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
     """A photo or signature of an inspection, for users who may see the inspection."""
     from django.http import Http404
 
-    from shian.core.files import serve_upload
+    from shian.core.files import open_upload, serve_upload
 
     inspection = get_object_for_user(Inspection, request.user, VIEW, pk=pk)
     if kind == "photo":
@@ -298,14 +298,14 @@ def inspection_file(request, pk: int, kind: str, file_pk: int = 0):
         photos = ItemPhoto.objects.filter(result__inspection=inspection)
         photo = get_object_for_user(photos, request.user, VIEW, pk=file_pk)
         return serve_upload(
-            photo.file.open("rb"), content_type=photo.content_type, filename=photo.file.name.rsplit("/", 1)[-1]
+            open_upload(photo.file), content_type=photo.content_type, filename=photo.file.name.rsplit("/", 1)[-1]
         )
     field = {"inspector": inspection.inspector_signature, "representative": inspection.representative_signature}.get(
         kind
     )
     if not field:
         raise Http404
-    return serve_upload(field.open("rb"), content_type="image/png", filename=f"signature-{kind}-{inspection.pk}.png")
+    return serve_upload(open_upload(field), content_type="image/png", filename=f"signature-{kind}-{inspection.pk}.png")
 
 
 @operation(VIEW, "inspections.plannedvisit")
