@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 from shian.core import kpis, snapshots
 from shian.core.kpis import Tile
 from shian.core.policy import VIEW, may
-from shian.core.rollup import RegionTally, child_level, pct
+from shian.core.rollup import RegionTally, child_level
 from shian.registry.models import Business
 
 from . import selectors
@@ -61,19 +61,7 @@ def from_snapshot(user, snap: snapshots.Snapshot) -> dict:
             by_region.add(path, on_time, due)
             by_level[level][0] += on_time
             by_level[level][1] += due
-    due = sum(v[1] for v in by_level.values())
-    on_time = sum(v[0] for v in by_level.values())
-    return {
-        "due": due,
-        "on_time": on_time,
-        "rate": pct(on_time, due),
-        "by_region": [
-            {"code": r["code"], "name": r["name"], "on_time": c, "due": t, "rate": pct(c, t)}
-            for r in by_region.rows()
-            for c, t in [r["values"]]
-        ],
-        "by_level": {k: {"on_time": v[0], "due": v[1], "rate": pct(*v)} for k, v in by_level.items()},
-    }
+    return selectors.oversight_figures(by_region, by_level)
 
 
 def status(user) -> dict:

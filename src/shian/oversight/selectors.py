@@ -28,10 +28,27 @@ def active_assignments(user: User, today: dt.date | None = None) -> QuerySet[Ass
     )
 
 
+def oversight_figures(by_region: RegionTally, by_level: dict[str, list[int]]) -> dict:
+    """The 包保督导率 figures from (on time, due) by region and by level: the live computation below and the
+    KPI snapshot (oversight.kpis) shape them here, the same way."""
+    due = sum(v[1] for v in by_level.values())
+    on_time = sum(v[0] for v in by_level.values())
+    return {
+        "due": due,
+        "on_time": on_time,
+        "rate": pct(on_time, due),
+        "by_region": [
+            {"code": r["code"], "name": r["name"], "on_time": c, "due": t, "rate": pct(c, t)}
+            for r in by_region.rows()
+            for c, t in [r["values"]]
+        ],
+        "by_level": {k: {"on_time": v[0], "due": v[1], "rate": pct(*v)} for k, v in by_level.items()},
+    }
+
+
 def oversight_status(user: User, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     periods = dict(FrequencyRule.objects.values_list("level", "every_days"))
-    due = on_time = 0
     behind = []
     by_region = RegionTally(level=child_level(user), width=2)  # (on time, due)
     by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -39,9 +56,7 @@ def oversight_status(user: User, today: dt.date | None = None) -> dict:
         period = periods.get(a.level, 90)
         if a.starts_on > today - dt.timedelta(days=period):
             continue  # not due yet: the first period is still running
-        due += 1
         ok = a.last_visit is not None and a.last_visit >= today - dt.timedelta(days=period)
-        on_time += ok
         by_region.add(a.business.region_path, int(ok), 1)
         by_level[a.level][0] += ok
         by_level[a.level][1] += 1
@@ -58,14 +73,6 @@ def oversight_status(user: User, today: dt.date | None = None) -> dict:
                 }
             )
     return {
-        "due": due,
-        "on_time": on_time,
-        "rate": pct(on_time, due),
-        "by_region": [
-            {"code": r["code"], "name": r["name"], "on_time": c, "due": t, "rate": pct(c, t)}
-            for r in by_region.rows()
-            for c, t in [r["values"]]
-        ],
-        "by_level": {k: {"on_time": v[0], "due": v[1], "rate": pct(*v)} for k, v in by_level.items()},
+        **oversight_figures(by_region, by_level),
         "behind": sorted(behind, key=lambda b: -b["days_overdue"]),
     }
